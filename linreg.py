@@ -1,0 +1,192 @@
+"""The pieces Lesson 06 builds, in one place so every script can import them.
+
+`lesson.py` tells the story and explains each piece; the practice problems and
+the "going deeper" script reuse them from here instead of copying them:
+
+- `distance_time_data()`: the article's four (distance, time) pairs.
+- `LinearRegression`: the custom `nn.Module`.
+- `train()`: the training loop (zero_grad -> forward -> loss -> backward -> step),
+  with guards that turn a learner's classic mistakes into clear messages.
+- `least_squares()`: the exact answer the training loop is trying to reach.
+- `save_figure()`: saves a figure under `output/`, and shows it only where a
+  display or a notebook can.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+import torch
+from torch import nn
+
+# The article's data: how long (minutes) a delivery took for each distance (miles).
+DISTANCES = [[1.0], [2.0], [3.0], [4.0]]
+TIMES = [[6.96], [12.11], [16.77], [22.21]]
+
+
+def distance_time_data() -> tuple[torch.Tensor, torch.Tensor]:
+    """Fresh (distances, times) tensors of shape (4, 1): one row per delivery."""
+    return torch.tensor(DISTANCES), torch.tensor(TIMES)
+
+
+class LinearRegression(nn.Module):
+    """y = x w + b, written as our own module so it can grow later."""
+
+    def __init__(self, input_size: int, output_size: int) -> None:
+        super().__init__()  # sets up the bookkeeping that finds our parameters
+        self.linear = nn.Linear(input_size, output_size)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.linear(x)
+
+
+class TrainingError(ValueError):
+    """A mistake in what was handed to `train()`, explained in plain words."""
+
+
+class DivergenceError(TrainingError):
+    """The loss became NaN or infinite; `losses` holds the epochs before that."""
+
+    def __init__(self, message: str, losses: list[float]) -> None:
+        super().__init__(message)
+        self.losses = losses
+
+
+def train(
+    model: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    inputs: torch.Tensor,
+    targets: torch.Tensor,
+    epochs: int,
+    loss_function: nn.Module | None = None,
+    log_every: int = 0,
+) -> list[float]:
+    """Full-batch training; returns the loss of every epoch (before its update).
+
+    Refuses, with a message saying what to change, the mistakes that would
+    otherwise crash with a cryptic error or, worse, silently train the wrong
+    model. Prints the loss every `log_every` epochs (0: never).
+    """
+    loss_function = loss_function or nn.MSELoss()
+    check_training_setup(model, optimizer, inputs, targets, epochs)
+    losses: list[float] = []
+    for epoch in range(1, epochs + 1):
+        optimizer.zero_grad()  # gradients add up otherwise: start each step from zero
+        outputs = model(inputs)  # forward pass: predict
+        loss = loss_function(outputs, targets)  # how wrong are we?
+        loss.backward()  # d(loss)/d(parameter) into every parameter's .grad
+        optimizer.step()  # move each parameter a little against its gradient
+        value = loss.item()
+        if not math.isfinite(value):
+            raise DivergenceError(divergence_message(value, epoch, optimizer), losses)
+        losses.append(value)
+        if log_every and epoch % log_every == 0:
+            print(f"Epoch {epoch:4d}/{epochs}  loss {value:.6f}")
+    return losses
+
+
+def learning_rates(optimizer: torch.optim.Optimizer) -> list[float]:
+    return [float(group["lr"]) for group in optimizer.param_groups]
+
+
+def divergence_message(value: float, epoch: int, optimizer: torch.optim.Optimizer) -> str:
+    lr = learning_rates(optimizer)[0]
+    return (
+        f"the loss became {value} at epoch {epoch} with learning rate {lr:g}: the steps "
+        f"overshoot the minimum and grow each epoch. Use a smaller learning rate "
+        f"(try {lr / 10:g}), or standardize the inputs so a larger one is stable."
+    )
+
+
+def check_training_setup(
+    model: nn.Module,
+    optimizer: torch.optim.Optimizer,
+    inputs: torch.Tensor,
+    targets: torch.Tensor,
+    epochs: int,
+) -> None:
+    """Raise TrainingError for anything that would make training wrong or cryptic."""
+    if not isinstance(epochs, int) or epochs <= 0:
+        raise TrainingError(f"epochs must be a positive whole number, got {epochs!r}")
+    for lr in learning_rates(optimizer):
+        if not lr > 0:  # also catches NaN
+            raise TrainingError(f"the learning rate must be positive, got {lr!r}")
+    check_data(inputs, targets)
+    with torch.no_grad():
+        outputs = model(inputs)
+    if outputs.shape != targets.shape:
+        raise TrainingError(shape_mismatch_message(outputs.shape, targets.shape))
+
+
+def check_data(inputs: torch.Tensor, targets: torch.Tensor) -> None:
+    """Inputs (N, features) and targets with N rows, all finite, N > 0."""
+    if inputs.numel() == 0 or targets.numel() == 0:
+        raise TrainingError("the data is empty: there is nothing to learn from")
+    if inputs.dim() != 2:
+        raise TrainingError(
+            f"inputs have shape {tuple(inputs.shape)}, but nn.Linear expects one row per "
+            f"example: shape (N, in_features). For one feature use inputs.reshape(-1, 1)."
+        )
+    if len(inputs) != len(targets):
+        raise TrainingError(
+            f"there are {len(inputs)} inputs but {len(targets)} targets: each input needs exactly one target"
+        )
+    for name, tensor in (("inputs", inputs), ("targets", targets)):
+        bad = int((~torch.isfinite(tensor)).sum())
+        if bad:
+            raise TrainingError(
+                f"{name} contain {bad} NaN or infinite value(s): a single one turns the "
+                f"loss into NaN. Drop or fill those rows before training."
+            )
+
+
+def shape_mismatch_message(outputs: torch.Size, targets: torch.Size) -> str:
+    try:
+        effect = (
+            f"MSELoss would broadcast them to shape "
+            f"{tuple(torch.broadcast_shapes(outputs, targets))} and silently train the wrong model"
+        )
+    except RuntimeError:
+        effect = "MSELoss cannot compare them"
+    fix = "Give the targets the same shape as the outputs"
+    if len(targets) == 1 and tuple(outputs) == (targets[0], 1):
+        fix += ": targets.reshape(-1, 1)"
+    return (
+        f"the model's outputs have shape {tuple(outputs)} but the targets have shape "
+        f"{tuple(targets)}: {effect}. {fix}."
+    )
+
+
+def least_squares(inputs: torch.Tensor, targets: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The exact minimizer of the MSE: (weight of shape (out, in), bias of shape (out,)).
+
+    Solved in float64 by torch.linalg.lstsq on [inputs, 1], so it is the
+    reference the trained float32 parameters are compared with.
+    """
+    x = inputs.double()
+    design = torch.cat([x, torch.ones(len(x), 1, dtype=x.dtype)], dim=1)
+    solution = torch.linalg.lstsq(design, targets.double()).solution
+    return solution[:-1].T, solution[-1]
+
+
+def output_dir() -> Path:
+    """Where every script of the lesson writes: $LESSON_OUTPUT, else output/ here."""
+    path = Path(os.environ.get("LESSON_OUTPUT", Path(__file__).resolve().parent / "output"))
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def save_figure(fig, name: str) -> Path:
+    """Save under output_dir(); display only where that can work (a notebook, a GUI)."""
+    import matplotlib
+    import matplotlib.pyplot as plt
+
+    path = output_dir() / name
+    fig.savefig(path, dpi=100)
+    if matplotlib.get_backend().lower() == "agg":  # headless: nowhere to show it
+        plt.close(fig)
+    else:
+        plt.show()
+    return path
