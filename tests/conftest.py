@@ -1,0 +1,84 @@
+"""Shared fixtures: each script of the lesson runs once per test session, headless."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # so tests can `import linreg` from any working directory
+
+
+@dataclass(frozen=True)
+class ScriptRun:
+    """What one run of a script printed and wrote."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+    output_dir: Path
+
+    def section(self, title: str) -> str:
+        """The text printed under `=== title ===`, up to the next heading."""
+        start = self.stdout.index(f"=== {title}")
+        end = self.stdout.find("\n=== ", start + 1)
+        return self.stdout[start : None if end == -1 else end]
+
+
+def headless_env(output_dir: Path) -> dict[str, str]:
+    """The environment of a machine with no display: matplotlib must cope by itself."""
+    env = {k: v for k, v in os.environ.items() if k not in {"DISPLAY", "WAYLAND_DISPLAY", "MPLBACKEND"}}
+    env["LESSON_OUTPUT"] = str(output_dir)
+    return env
+
+
+def start_script(script: str, output_dir: Path, *args: str) -> subprocess.Popen:
+    output_dir.mkdir(parents=True, exist_ok=True)
+    return subprocess.Popen(
+        [sys.executable, str(ROOT / script), *args],
+        cwd=output_dir,  # not the repo root: the scripts must not depend on where they are run from
+        env=headless_env(output_dir),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def finish(process: subprocess.Popen, output_dir: Path) -> ScriptRun:
+    stdout, stderr = process.communicate(timeout=300)
+    return ScriptRun(process.returncode, stdout, stderr, output_dir)
+
+
+@pytest.fixture(scope="session")
+def run_script(tmp_path_factory):
+    """run_script("lesson.py", *args) -> ScriptRun, each distinct call run only once."""
+    cache: dict[tuple[str, ...], ScriptRun] = {}
+
+    def run(script: str, *args: str) -> ScriptRun:
+        key = (script, *args)
+        if key not in cache:
+            output_dir = tmp_path_factory.mktemp(Path(script).stem)
+            cache[key] = finish(start_script(script, output_dir, *args), output_dir)
+        return cache[key]
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def lesson_runs(tmp_path_factory) -> tuple[ScriptRun, ScriptRun]:
+    """Two independent runs of lesson.py, side by side: for the reproducibility check."""
+    dirs = [tmp_path_factory.mktemp("lesson_a"), tmp_path_factory.mktemp("lesson_b")]
+    processes = [start_script("lesson.py", d) for d in dirs]
+    return tuple(finish(p, d) for p, d in zip(processes, dirs, strict=True))
+
+
+@pytest.fixture(scope="session")
+def lesson(lesson_runs) -> ScriptRun:
+    run = lesson_runs[0]
+    assert run.returncode == 0, run.stderr
+    return run
