@@ -8,6 +8,8 @@ the "going deeper" script reuse them from here instead of copying them:
 - `train()`: the training loop (zero_grad -> forward -> loss -> backward -> step),
   with guards that turn a learner's classic mistakes into clear messages.
 - `least_squares()`: the exact answer the training loop is trying to reach.
+- `standardize()` and `original_units()`: rescale an input to mean 0 and
+  standard deviation 1 for training, and map the learned line back.
 - `save_figure()`: saves a figure under `output/`, and shows it only where a
   display or a notebook can.
 """
@@ -169,6 +171,28 @@ def least_squares(inputs: torch.Tensor, targets: torch.Tensor) -> tuple[torch.Te
     design = torch.cat([x, torch.ones(len(x), 1, dtype=x.dtype)], dim=1)
     solution = torch.linalg.lstsq(design, targets.double()).solution
     return solution[:-1].T, solution[-1]
+
+
+def standardize(inputs: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """(inputs - mean) / std per column, with the mean and (population) std used.
+
+    Gradient descent is fastest when every input is on the same scale, around 0.
+    """
+    mean, std = inputs.mean(dim=0), inputs.std(dim=0, correction=0)
+    if not bool((std > 0).all()):
+        raise TrainingError("an input column has the same value in every row: it cannot be standardized")
+    return (inputs - mean) / std, mean, std
+
+
+def original_units(
+    weight: torch.Tensor, bias: torch.Tensor, mean: torch.Tensor, std: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """The line learned on standardized inputs, written for the original inputs.
+
+    y = w z + b with z = (x - mean) / std is y = (w / std) x + (b - w mean / std).
+    """
+    scaled = weight / std
+    return scaled, bias - (scaled * mean).sum(dim=-1)
 
 
 def output_dir() -> Path:

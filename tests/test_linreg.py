@@ -18,8 +18,10 @@ from linreg import (
     TrainingError,
     distance_time_data,
     least_squares,
+    original_units,
     output_dir,
     save_figure,
+    standardize,
     train,
 )
 
@@ -234,3 +236,27 @@ def test_save_figure_writes_a_png_and_closes_it_when_headless(tmp_path, monkeypa
     assert path == tmp_path / "line.png"
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert not plt.fignum_exists(fig.number)
+
+
+def test_standardize_gives_mean_0_and_std_1_and_reports_them():
+    distances, _ = distance_time_data()
+    z, mean, std = standardize(distances)
+    x = distances.numpy().ravel()
+    assert mean.item() == pytest.approx(x.mean()) and std.item() == pytest.approx(x.std())
+    np.testing.assert_allclose(z.numpy().ravel(), (x - x.mean()) / x.std(), rtol=1e-6)
+
+
+def test_a_constant_column_cannot_be_standardized():
+    with pytest.raises(TrainingError, match="same value in every row"):
+        standardize(torch.ones(5, 1))
+
+
+def test_original_units_recovers_the_closed_form_from_standardized_inputs():
+    distances, times = distance_time_data()
+    z, mean, std = standardize(distances.double())
+    weight_z, bias_z = least_squares(z, times)
+    weight, bias = original_units(weight_z, bias_z, mean, std)
+    slope, intercept = reference.closed_form(distances.numpy(), times.numpy())
+    assert weight.item() == pytest.approx(slope, abs=1e-9) and bias.item() == pytest.approx(
+        intercept, abs=1e-9
+    )
