@@ -1,0 +1,84 @@
+"""lesson.ipynb: in sync with lesson.py, and it runs top to bottom in a fresh kernel."""
+
+from __future__ import annotations
+
+import os
+
+import nbformat
+import pytest
+from conftest import ROOT
+
+from tools.make_notebooks import FIX_COMMAND, SCRIPTS, convert, execute, notebook_path
+
+
+def cells(notebook: nbformat.NotebookNode) -> list[tuple[str, str]]:
+    return [(cell.cell_type, cell.source) for cell in notebook.cells]
+
+
+def printed(notebook: nbformat.NotebookNode) -> str:
+    """Everything the cells printed to stdout, in order, as the script would print it."""
+    return "".join(
+        output.text
+        for cell in notebook.cells
+        for output in cell.get("outputs", [])
+        if output.output_type == "stream" and output.name == "stdout"
+    )
+
+
+def images(cell: nbformat.NotebookNode) -> int:
+    return sum("image/png" in output.get("data", {}) for output in cell.get("outputs", []))
+
+
+def saves_a_figure(cell: nbformat.NotebookNode) -> bool:
+    return cell.cell_type == "code" and "save_figure(" in cell.source
+
+
+@pytest.fixture(scope="session")
+def executed(tmp_path_factory) -> nbformat.NotebookNode:
+    """lesson.py's cells run in a fresh kernel, writing into a temporary folder."""
+    output_dir = tmp_path_factory.mktemp("notebook")
+    saved = dict(os.environ)
+    os.environ["LESSON_OUTPUT"] = str(output_dir)  # inherited by the kernel
+    try:
+        return execute(convert(ROOT / "lesson.py"), output_dir)
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+
+
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda path: path.name)
+def test_committed_notebook_has_the_scripts_cells(script):
+    committed = nbformat.read(notebook_path(script), as_version=4)
+    assert cells(committed) == cells(convert(script)), (
+        f"{notebook_path(script).name} is out of date with {script.name}: run `{FIX_COMMAND}`"
+    )
+
+
+def test_cells_read_as_a_notebook():
+    notebook = convert(ROOT / "lesson.py")
+    assert all("# %%" not in cell.source for cell in notebook.cells)
+    markdown = [cell.source for cell in notebook.cells if cell.cell_type == "markdown"]
+    assert markdown[0].startswith("# Lesson 06")  # the title, as a heading, not a comment
+    headings = [source.splitlines()[0] for source in markdown if source.startswith("## ")]
+    assert len(headings) >= 7  # one per section, and the takeaways
+    assert any("$$" in source for source in markdown)  # the MSE formula in LaTeX
+
+
+def test_every_cell_runs_in_a_fresh_kernel(executed):
+    errors = [o for c in executed.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert not errors
+
+
+def test_figures_appear_inline(executed):
+    figure_cells = [cell for cell in executed.cells if saves_a_figure(cell)]
+    assert figure_cells and all(images(cell) == 1 for cell in figure_cells)
+
+
+def test_notebook_prints_exactly_what_the_script_prints(executed, lesson):
+    assert printed(executed) == lesson.stdout
+
+
+def test_committed_outputs_are_what_the_code_prints_now(lesson):
+    committed = nbformat.read(notebook_path(ROOT / "lesson.py"), as_version=4)
+    assert printed(committed) == lesson.stdout, f"stale outputs in lesson.ipynb: run `{FIX_COMMAND}`"
+    assert all(images(cell) == 1 for cell in committed.cells if saves_a_figure(cell))
