@@ -371,5 +371,47 @@ def test_training_on_the_chosen_device_matches_the_cpu(deeper, start):
 
 
 def deeper_readme() -> str:
+    """The README's going-deeper section, its white space folded so phrases may wrap."""
     text = (ROOT / "README.md").read_text()
-    return text.split("<!-- deeper:start -->")[1].split("<!-- deeper:end -->")[0]
+    return " ".join(text.split("<!-- deeper:start -->")[1].split("<!-- deeper:end -->")[0].split())
+
+
+def test_readme_quotes_the_numbers_the_script_prints_now(deeper):
+    readme = deeper_readme()
+    stdout = deeper.stdout
+    weight, bias = after(stdout, "torch.linalg.lstsq (least_squares):    ")
+    slow, fast = after(stdout, "its eigenvalues: ")
+    limit = after(stdout, "largest stable learning rate: ")[-1]
+    stopped = re.search(r"inf at epoch (\d+)", stdout).group(1)
+    lrs = after(stdout, "sweep: ")[1]
+    condition = after(stdout, "condition number lambda_max / lambda_min = ")[-1]
+    shrink = after(stdout, "each epoch at lr ")[1]
+    left = after(stdout, f"after {EPOCHS} epochs ")[0]
+    gap = after(stdout, "loss above the minimum: ")[-1]
+    needed = after(stdout, "epochs needed to leave 0.1% of the slow error: ")[0]
+    lr_z = after(stdout, "one epoch of gradient descent on z at lr ")[-1]
+    settled = after(stdout, "SGD  (lr ")[-1]
+    for phrase in (
+        f"a weight of {weight:.4f} and a bias of {bias:.4f}",
+        f"eigenvalues {slow:.4f} and {fast:.4f}",
+        f"2 / {fast:.4f} = {limit:.4f}",
+        f"overflows at epoch {stopped}",
+        f"tries {lrs:.0f} learning rates",
+        f"a factor of {condition:.2f}",
+        f"only {100 * (1 - shrink):.1f} % of the error",
+        f"{left:.2f} % of it is still there",
+        f"the whole {gap:.5f} gap",
+        f"would take {needed:.0f} epochs",
+        f"learning rate {lr_z:g} then lands",
+        f"{weight:.4f} and {bias:.4f}.",
+        f"within {settled:.0f} epochs",
+    ):
+        assert phrase in readme, f"README should say {phrase!r}"
+
+
+def test_readme_embeds_the_committed_figures_the_script_draws(deeper):
+    readme = deeper_readme()
+    assert "python deeper.py" in readme
+    for figure in ("learning_rates.png", "loss_landscape.png"):
+        assert f"(output/{figure})" in readme
+        assert (ROOT / "output" / figure).is_file() and (deeper.output_dir / figure).is_file()
