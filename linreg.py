@@ -10,6 +10,7 @@ the "going deeper" script reuse them from here instead of copying them:
 - `least_squares()`: the exact answer the training loop is trying to reach.
 - `standardize()` and `original_units()`: rescale an input to mean 0 and
   standard deviation 1 for training, and map the learned line back.
+- `pick_device()`: the fastest device this machine has (CUDA, MPS or the CPU).
 - `save_figure()`: saves a figure under `output/`, and shows it only where a
   display or a notebook can.
 """
@@ -193,6 +194,15 @@ def original_units(
     """
     scaled = weight / std
     return scaled, bias - (scaled * mean).sum(dim=-1)
+
+
+def pick_device() -> torch.device:
+    """An NVIDIA GPU (CUDA) if there is one, else Apple's GPU (MPS), else the CPU."""
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    if torch.backends.mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
 
 
 def output_dir() -> Path:

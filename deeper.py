@@ -1,0 +1,558 @@
+# %% [markdown]
+# # Lesson 06, going deeper: why the numbers come out as they do
+#
+# `lesson.py` trained a straight line on four deliveries and watched the loss go down.
+# This companion script asks *why* it went down as fast as it did, and no faster, and
+# lets you see it. Seven short sections:
+#
+# 1. the exact answer, derived and computed two ways;
+# 2. the gradients worked out on paper, against autograd's;
+# 3. the largest learning rate that does not blow up, computed from the data;
+# 4. why 500 epochs were not enough, and how standardizing the input fixes it;
+# 5. the loss landscape, with the paths of SGD and Adam drawn on it;
+# 6. saving a trained model and loading it back;
+# 7. running the same training on a GPU when there is one.
+#
+# Run it with `python deeper.py`. Everything is seeded, so two runs print the same
+# text. The figures go to `output/`. The model, training loop and exact answer are the
+# lesson's own, imported from `linreg.py`.
+
+# %%
+import math
+
+import matplotlib.pyplot as plt
+import torch
+from matplotlib import ticker
+from torch import nn, optim
+
+from linreg import (
+    DivergenceError,
+    LinearRegression,
+    distance_time_data,
+    least_squares,
+    original_units,
+    output_dir,
+    pick_device,
+    save_figure,
+    standardize,
+    train,
+)
+
+EPOCHS = 500  # the lesson's training run: 500 epochs of SGD at learning rate 0.01
+LESSON_LR = 0.01
+ADAM_LR = 0.1
+
+# Every tensor here is small: sharing its work among threads would cost more time than it
+# saves, so one thread does all of it.
+torch.set_num_threads(1)
+
+distances, times = distance_time_data()
+loss_function = nn.MSELoss()
+
+
+def heading(title: str) -> None:
+    print(f"\n=== {title} ===")
+
+
+def lesson_start() -> LinearRegression:
+    """The lesson's untrained model: the same seed gives the same starting weight and bias."""
+    torch.manual_seed(42)
+    return LinearRegression(1, 1)
+
+
+def weight_and_bias(model: LinearRegression) -> tuple[float, float]:
+    return model.linear.weight.item(), model.linear.bias.item()
+
+
+def final_loss(model: LinearRegression, inputs: torch.Tensor = distances) -> float:
+    with torch.no_grad():
+        return loss_function(model(inputs), times).item()
+
+
+def design_matrix(inputs: torch.Tensor) -> torch.Tensor:
+    """X = [x, 1] in float64: the bias is the weight of an input that is always 1."""
+    x = inputs.double()
+    return torch.cat([x, torch.ones_like(x)], dim=1)
+
+
+def hessian(inputs: torch.Tensor) -> torch.Tensor:
+    """The MSE's matrix of second derivatives in (w, b): (2/N) X^T X, the same at every point."""
+    design = design_matrix(inputs)
+    return 2 / len(design) * design.T @ design
+
+
+def residuals(weights: torch.Tensor, biases: torch.Tensor, inputs: torch.Tensor = distances) -> torch.Tensor:
+    """Prediction minus target for every delivery, for many (w, b) at once (last axis: deliveries)."""
+    x, y = inputs.double().flatten(), times.double().flatten()
+    return weights.unsqueeze(-1) * x + biases.unsqueeze(-1) - y
+
+
+def mse_surface(
+    weights: torch.Tensor, biases: torch.Tensor, inputs: torch.Tensor = distances
+) -> torch.Tensor:
+    return (residuals(weights, biases, inputs) ** 2).mean(dim=-1)
+
+
+def show_matrix(matrix: torch.Tensor) -> str:
+    return "[" + ", ".join("[" + ", ".join(f"{v:.4f}" for v in row) + "]" for row in matrix.tolist()) + "]"
+
+
+def show_table(
+    columns: tuple[str, str], names: tuple[str, ...], left: list[float], right: list[float]
+) -> None:
+    """Two columns of numbers side by side, one row per name."""
+    print(f"{'':12}{columns[0]:>14}{columns[1]:>14}")
+    for name, a, b in zip(names, left, right, strict=True):
+        print(f"{name:12}{a:14.6f}{b:14.6f}")
+
+
+# %% [markdown]
+# ## 1. The exact answer
+#
+# Write each delivery as a row $(x_i, 1)$ of a matrix $X$: the 1 is an input that is
+# always there, and the bias is its weight. With $\theta = (w, b)$ the predictions are
+# $X\theta$ and the loss is
+#
+# $$L(\theta) = \frac{1}{N}\,\lVert X\theta - y \rVert^2 .$$
+#
+# At the lowest point of the loss its gradient is zero:
+#
+# $$\nabla L = \frac{2}{N}\,X^\top (X\theta - y) = 0
+# \quad\Longleftrightarrow\quad X^\top X\,\theta = X^\top y .$$
+#
+# These are the **normal equations**: here two linear equations in two unknowns. We
+# solve them with `torch.linalg.solve`, which is cheaper and more accurate than
+# inverting $X^\top X$. `torch.linalg.lstsq`, which `linreg.least_squares` uses, gets
+# there another way: it factorizes $X$ itself and never forms $X^\top X$. Both work in
+# float64, so they should agree to about 12 digits.
+
+# %%
+heading("1. The exact answer")
+design = design_matrix(distances)
+gram, moments = design.T @ design, design.T @ times.double()
+print("X^T X =", show_matrix(gram), "  X^T y =", show_matrix(moments.T))
+normal = torch.linalg.solve(gram, moments).flatten()
+best_weight, best_bias = least_squares(distances, times)
+best = torch.cat([best_weight.flatten(), best_bias])
+print(f"normal equations (torch.linalg.solve): weight = {normal[0]:.6f}, bias = {normal[1]:.6f}")
+print(f"torch.linalg.lstsq (least_squares):    weight = {best[0]:.6f}, bias = {best[1]:.6f}")
+print("they agree to 12 decimals:", torch.allclose(normal, best, rtol=0, atol=1e-12))
+best_loss = mse_surface(best[0], best[1]).item()
+print(f"smallest possible MSE: {best_loss:.6f}")
+
+# %% [markdown]
+# ## 2. Gradients by hand
+#
+# With the error of delivery $i$ written $e_i = w x_i + b - y_i$, the loss is
+# $L = \frac{1}{N}\sum_i e_i^2$. Since $\partial e_i / \partial w = x_i$ and
+# $\partial e_i / \partial b = 1$, the chain rule gives
+#
+# $$\frac{\partial L}{\partial w} = \frac{2}{N}\sum_i e_i\,x_i, \qquad
+# \frac{\partial L}{\partial b} = \frac{2}{N}\sum_i e_i .$$
+#
+# We compute both from the lesson's starting model and compare them with what
+# `loss.backward()` puts in `.grad`. Then one step of gradient descent by hand,
+# $w \leftarrow w - \eta\,\partial L/\partial w$, against one `optimizer.step()`.
+
+# %%
+heading("2. Gradients by hand")
+model = lesson_start()
+weight, bias = model.linear.weight.detach().clone(), model.linear.bias.detach().clone()
+print(f"start: weight = {weight.item():.6f}, bias = {bias.item():.6f}")
+errors = distances * weight + bias - times
+by_hand = torch.stack([2 * (errors * distances).mean(), 2 * errors.mean()])
+optimizer = optim.SGD(model.parameters(), lr=LESSON_LR)
+optimizer.zero_grad()
+loss_function(model(distances), times).backward()
+autograd = torch.stack([model.linear.weight.grad.flatten()[0], model.linear.bias.grad[0]])
+show_table(("by hand", "autograd"), ("dL/dw", "dL/db"), by_hand.tolist(), autograd.tolist())
+print("the gradients agree (to float32 rounding):", torch.allclose(by_hand, autograd, rtol=1e-6, atol=0))
+stepped_by_hand = torch.stack([weight.flatten()[0], bias[0]]) - LESSON_LR * by_hand
+optimizer.step()
+stepped = torch.tensor(weight_and_bias(model))
+print(f"one step at learning rate {LESSON_LR}:")
+show_table(("by hand", "optim.SGD"), ("weight", "bias"), stepped_by_hand.tolist(), stepped.tolist())
+print("the steps agree (to float32 rounding):", torch.allclose(stepped_by_hand, stepped, rtol=1e-6, atol=0))
+
+# %% [markdown]
+# ## 3. How large can the learning rate be?
+#
+# The MSE of a line is a quadratic function of $(w, b)$, so its second derivatives
+# form a constant matrix, the **Hessian** $H = \frac{2}{N} X^\top X$. Around the
+# optimum $\theta^*$ the loss is exactly
+#
+# $$L(\theta) = L(\theta^*) + \tfrac{1}{2}\,(\theta - \theta^*)^\top H\,(\theta - \theta^*),
+# \qquad \nabla L(\theta) = H\,(\theta - \theta^*).$$
+#
+# One step of gradient descent with learning rate $\eta$ therefore turns the error
+# $\theta - \theta^*$ into $(I - \eta H)(\theta - \theta^*)$. Split the error along the
+# eigenvectors of $H$: along an eigenvector with eigenvalue $\lambda$ (the curvature in
+# that direction) each epoch multiplies the error by $1 - \eta\lambda$. It shrinks only
+# if $|1 - \eta\lambda| < 1$, that is $\eta < 2/\lambda$. The steepest direction sets
+# the limit for all:
+#
+# $$\eta < \frac{2}{\lambda_{\max}} .$$
+
+# %%
+heading("3. How large can the learning rate be?")
+curvature = hessian(distances)
+eigenvalues, eigenvectors = torch.linalg.eigh(curvature)  # in ascending order
+slow, fast = eigenvalues.tolist()
+limit = 2 / fast
+print("Hessian H = (2/N) X^T X =", show_matrix(curvature))
+print(f"its eigenvalues: {slow:.6f} and {fast:.6f}")
+print(f"largest stable learning rate: 2 / {fast:.6f} = {limit:.6f}")
+
+# %% [markdown]
+# We train the lesson's model with `linreg.train()` just below the limit and just above
+# it. Above it, the error along the steep direction grows by 10 % a step; the loss
+# overflows after a few hundred epochs, and `train()` stops with its message.
+
+
+# %%
+def divergence(lr: float) -> DivergenceError:
+    """Train the lesson's model at a learning rate that should blow up; return train()'s error."""
+    model = lesson_start()
+    try:
+        train(model, optim.SGD(model.parameters(), lr=lr), distances, times, EPOCHS)
+    except DivergenceError as error:
+        return error
+    raise RuntimeError(f"learning rate {lr:g} was expected to diverge within {EPOCHS} epochs, but did not")
+
+
+below, above = 0.95 * limit, 1.05 * limit
+model = lesson_start()
+train(model, optim.SGD(model.parameters(), lr=below), distances, times, EPOCHS)
+below_loss = final_loss(model)
+print(
+    f"lr = 0.95 x limit = {below:.6f}: converges, loss after {EPOCHS} epochs {below_loss:.6f} "
+    f"(smallest possible {best_loss:.6f})"
+)
+blow_up = divergence(above)
+print(f"lr = 1.05 x limit = {above:.6f}: diverges, and train() says:\n  {blow_up}")
+
+# %% [markdown]
+# Now the whole picture: the loss after 500 epochs for many learning rates. Rather than
+# 150 training runs, one run of gradient descent updates 150 lines at once, one per
+# learning rate, using the gradient formulas of section 2 on tensors of shape
+# (learning rates, deliveries). It works in float64, so the diverging runs stay finite
+# and show how far they got. We check it against `train()` at the two learning rates
+# above.
+
+
+# %%
+def gradient_descent_many(lrs: torch.Tensor, start: tuple[float, float], epochs: int) -> torch.Tensor:
+    """Full-batch gradient descent for every learning rate at once, in float64.
+
+    Row k is the loss of every run after k updates: shape (epochs + 1, len(lrs)).
+    """
+    weights, biases = torch.full_like(lrs, start[0]), torch.full_like(lrs, start[1])
+    x = distances.double().flatten()
+    history = []
+    for _ in range(epochs):
+        errors = residuals(weights, biases)
+        history.append((errors**2).mean(dim=-1))
+        weights = weights - lrs * 2 * (errors * x).mean(dim=-1)
+        biases = biases - lrs * 2 * errors.mean(dim=-1)
+    history.append(mse_surface(weights, biases))
+    return torch.stack(history)
+
+
+sweep_lrs = torch.logspace(-4, math.log10(0.14), 140, dtype=torch.float64)
+shown_lrs = torch.tensor([0.0001, 0.001, LESSON_LR, 0.1, below, above], dtype=torch.float64)
+start = weight_and_bias(lesson_start())
+history = gradient_descent_many(torch.cat([sweep_lrs, shown_lrs]), start, EPOCHS)
+sweep_losses, shown_losses = history[-1, : len(sweep_lrs)], history[-1, len(sweep_lrs) :]
+print(f"sweep: {EPOCHS} epochs of gradient descent for {len(sweep_lrs)} learning rates at once")
+print(f"{'lr':>10}{'x limit':>10}{'loss after 500 epochs':>24}")
+for lr, loss in zip(shown_lrs.tolist(), shown_losses.tolist(), strict=True):
+    print(f"{lr:10.6f}{lr / limit:10.3f}{loss:24.6g}")
+stopped_at = len(blow_up.losses)  # train() recorded the loss of every epoch before the overflow
+print(
+    f"check against train() at 0.95 x limit: loss after {EPOCHS} epochs {below_loss:.6f} (train), "
+    f"{shown_losses[-2]:.6f} (sweep)"
+)
+print(
+    f"check against train() at 1.05 x limit: loss of epoch {stopped_at} {blow_up.losses[-1]:.6g} (train), "
+    f"{history[stopped_at - 1, -1]:.6g} (sweep)"
+)
+
+# %%
+fig, ax = plt.subplots(figsize=(7, 4.5))
+ax.loglog(sweep_lrs, sweep_losses, ".-", markersize=3, label=f"loss after {EPOCHS} epochs")
+ax.axhline(best_loss, color="gray", linestyle="--", linewidth=1, label=f"smallest possible: {best_loss:.4f}")
+ax.axvline(limit, color="crimson", label=f"limit 2 / λ_max = {limit:.4f}")
+ax.axvline(LESSON_LR, color="gray", linestyle=":", label=f"the lesson's learning rate, {LESSON_LR}")
+ax.set_ylim(best_loss / 2, 1e3)  # just past the limit the loss leaves the chart
+for axis in (ax.xaxis, ax.yaxis):  # plain numbers: clearer for a learner than 10^-2, and quicker to draw
+    axis.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{value:g}"))
+    axis.set_minor_formatter(ticker.NullFormatter())
+ax.set(
+    xlabel="learning rate (log scale)",
+    ylabel="MSE (log scale)",
+    title=f"Gradient descent for {EPOCHS} epochs: too small crawls, too large explodes",
+)
+ax.legend(loc="upper center")
+fig.subplots_adjust(left=0.11, right=0.97, bottom=0.12, top=0.92)  # fixed margins: tight_layout costs 0.1 s
+print("saved", save_figure(fig, "learning_rates.png").name)
+
+# %% [markdown]
+# ## 4. Why 500 epochs were not enough, and the fix
+#
+# The same factor $1 - \eta\lambda$ explains the slow finish of the lesson. The two
+# eigenvalues of $H$ are far apart: their ratio, the **condition number**
+# $\kappa = \lambda_{\max} / \lambda_{\min}$, says how much steeper the loss is across
+# the valley than along it. The learning rate must respect the steep direction
+# ($\eta < 2/\lambda_{\max}$), so along the gentle one each epoch removes only a
+# fraction $\eta\lambda_{\min}$ of the error: at best $2/\kappa$ of it.
+
+# %%
+heading("4. Why 500 epochs were not enough, and the fix")
+condition = fast / slow
+print(f"condition number lambda_max / lambda_min = {fast:.6f} / {slow:.6f} = {condition:.2f}")
+# eigh returns each eigenvector up to its sign: fix it so the weight part is positive.
+slow_direction, fast_direction = (v * torch.sign(v[0]) for v in eigenvectors.T)
+print(
+    f"slow direction (the valley floor): ({slow_direction[0]:.4f}, {slow_direction[1]:.4f}): raise "
+    f"the weight by 1, lower the bias by {-slow_direction[1] / slow_direction[0]:.4f}: the loss barely moves"
+)
+shrink_slow, shrink_fast = 1 - LESSON_LR * slow, 1 - LESSON_LR * fast
+print(
+    f"each epoch at lr {LESSON_LR} multiplies the error by {shrink_slow:.6f} along the slow direction "
+    f"and by {shrink_fast:.6f} along the fast one"
+)
+print(
+    f"after {EPOCHS} epochs {100 * shrink_slow**EPOCHS:.2f}% of the slow error is left "
+    f"(of the fast error: {shrink_fast**EPOCHS:.1e})"
+)
+print(f"epochs needed to leave 0.1% of the slow error: {math.ceil(math.log(1e-3) / math.log(shrink_slow))}")
+
+# %% [markdown]
+# Let's measure it. We train exactly as the lesson did and record where $(w, b)$ is
+# after every step, with a hook that the optimizer calls after each `step()`
+# (`register_step_post_hook`), so `train()` itself needs no change. Then we split the
+# error $\theta - \theta^*$ into its slow and fast parts. What is left of the loss,
+# $\frac{1}{2}\lambda_{\min} e_{\text{slow}}^2 + \frac{1}{2}\lambda_{\max} e_{\text{fast}}^2$,
+# is the whole gap the lesson found between its trained and its exact MSE.
+
+
+# %%
+def record_path(model: LinearRegression, optimizer: optim.Optimizer) -> list[tuple[float, float]]:
+    """(weight, bias) before training, then after every optimizer step, as training goes."""
+    path = [weight_and_bias(model)]
+    optimizer.register_step_post_hook(lambda *_: path.append(weight_and_bias(model)))
+    return path
+
+
+def split_error(point: tuple[float, float]) -> tuple[float, float]:
+    """The error (w, b) - optimum, along the slow and the fast direction of the valley."""
+    error = torch.tensor(point, dtype=torch.float64) - best
+    return (error @ slow_direction).item(), (error @ fast_direction).item()
+
+
+def no_negative_zero(value: float, decimals: int = 4) -> float:
+    """A float32 speck such as -3e-8 prints as 0.0000 rather than -0.0000."""
+    return round(value, decimals) + 0.0
+
+
+sgd_model = lesson_start()
+sgd = optim.SGD(sgd_model.parameters(), lr=LESSON_LR)
+sgd_path = record_path(sgd_model, sgd)
+train(sgd_model, sgd, distances, times, EPOCHS)
+(slow_start, fast_start), (slow_end, fast_end) = split_error(sgd_path[0]), split_error(sgd_path[-1])
+print(
+    f"measured, training as the lesson did: slow error {slow_start:.4f} -> {slow_end:.4f} "
+    f"({100 * slow_end / slow_start:.2f}% left), "
+    f"fast error {fast_start:.4f} -> {no_negative_zero(fast_end):.4f}"
+)
+gap = final_loss(sgd_model) - best_loss
+print(f"loss above the minimum: 1/2 lambda_min e_slow^2 = {slow * slow_end**2 / 2:.5f}, measured {gap:.5f}")
+
+# %% [markdown]
+# **The fix: standardize the input.** With $z = (x - \bar x) / \sigma_x$ the column of
+# inputs has mean 0 and variance 1, so $\frac{1}{N}Z^\top Z = I$ and the Hessian
+# becomes $2I$: the same curvature in every direction, a condition number of 1, and a
+# round bowl instead of a valley. One learning rate now fits every direction:
+# with $\eta = 1/\lambda = 1/2$ the factor $1 - \eta\lambda$ is 0, so a single epoch of
+# plain gradient descent lands on the optimum. The line learned on $z$ maps back to
+# miles with $w = w_z / \sigma_x$ and $b = b_z - w_z \bar x / \sigma_x$
+# (`linreg.original_units`).
+
+# %%
+standardized, mean, std = standardize(distances)
+print(
+    f"standardized distances z = (x - {mean.item():.2f}) / {std.item():.6f} = "
+    f"{[round(v, 4) for v in standardized.flatten().tolist()]}"
+)
+curvature_z = hessian(standardized)
+slow_z, fast_z = torch.linalg.eigvalsh(curvature_z).tolist()
+print(f"Hessian for z: {show_matrix(curvature_z)}, eigenvalues {slow_z:.6f} and {fast_z:.6f}")
+print(f"condition number: {fast_z / slow_z:.6f}")
+z_model = lesson_start()
+lr_z = 1 / fast_z
+train(z_model, optim.SGD(z_model.parameters(), lr=lr_z), standardized, times, epochs=1)
+exact_weight_z, exact_bias_z = least_squares(standardized, times)
+print(f"one epoch of gradient descent on z at lr 1 / {fast_z:.6f} = {lr_z:.6f}:")
+show_table(
+    ("one epoch", "exact"),
+    ("weight (z)", "bias (z)"),
+    list(weight_and_bias(z_model)),
+    [exact_weight_z.item(), exact_bias_z.item()],
+)
+print(
+    f"loss after that one epoch: {final_loss(z_model, standardized):.6f} (smallest possible {best_loss:.6f})"
+)
+in_miles = original_units(z_model.linear.weight.detach(), z_model.linear.bias.detach(), mean, std)
+print("mapped back to miles with original_units():")
+show_table(("one epoch", "closed form"), ("weight", "bias"), [v.item() for v in in_miles], best.tolist())
+
+# %% [markdown]
+# ## 5. The loss landscape
+#
+# A contour map of the MSE over $(w, b)$ shows the valley of section 4. The contour
+# levels are spaced evenly on a log scale, so the flat valley floor still shows. On it
+# we draw the path of the lesson's SGD run (recorded above) and of Adam, from the same
+# start, each for 500 epochs. SGD first drops straight down the steep wall (the fast
+# direction is settled within a few dozen epochs) and then crawls along the floor.
+# Adam scales each parameter's step by the size of its recent gradients, so it first
+# moves $w$ and $b$ by about the same amount, diagonally, and then it too has to follow
+# the valley. Next to it, the same map for the standardized input: a round bowl, and
+# the single step of section 4 straight to its centre.
+
+
+# %%
+def first_settled_epoch(path: list[tuple[float, float]], fraction: float = 0.01) -> int:
+    """The first epoch after which the error across the valley is below `fraction` of its start."""
+    across = ((torch.tensor(path, dtype=torch.float64) - best) @ fast_direction).abs()
+    return int(torch.nonzero(across < fraction * across[0])[0])
+
+
+heading("5. The loss landscape")
+start_loss = mse_surface(*torch.tensor(start, dtype=torch.float64)).item()
+print(
+    f"start: weight {start[0]:.4f}, bias {start[1]:.4f}, loss {start_loss:.4f}; "
+    f"optimum: weight {best[0]:.4f}, bias {best[1]:.4f}, loss {best_loss:.6f}"
+)
+adam_model = lesson_start()
+adam = optim.Adam(adam_model.parameters(), lr=ADAM_LR)
+adam_path = record_path(adam_model, adam)
+train(adam_model, adam, distances, times, EPOCHS)
+for name, path, trained in (("SGD", sgd_path, sgd_model), ("Adam", adam_path, adam_model)):
+    lr = LESSON_LR if name == "SGD" else ADAM_LR
+    print(
+        f"{name:4} (lr {lr}): after {EPOCHS} epochs weight {path[-1][0]:.4f}, bias {path[-1][1]:.4f}, "
+        f"loss {final_loss(trained):.6f}; error across the valley under 1% "
+        f"after {first_settled_epoch(path)} epochs"
+    )
+
+
+# %%
+def draw_landscape(ax: plt.Axes, inputs: torch.Tensor, centre: torch.Tensor, reach: float) -> None:
+    """Log-spaced contours of the MSE over a square of half-width `reach` around `centre`."""
+    axis_w = torch.linspace(centre[0] - reach, centre[0] + reach, 101, dtype=torch.float64)
+    axis_b = torch.linspace(centre[1] - reach, centre[1] + reach, 101, dtype=torch.float64)
+    grid_w, grid_b = torch.meshgrid(axis_w, axis_b, indexing="xy")
+    surface = mse_surface(grid_w, grid_b, inputs)
+    levels = torch.logspace(math.log10(best_loss * 1.01), math.log10(surface.max().item()), 25)
+    ax.contour(grid_w, grid_b, surface, levels=levels, cmap="viridis_r", linewidths=0.8)
+    ax.plot(*centre.tolist(), "*", color="crimson", markersize=11, zorder=2, label="optimum")
+    ax.set_aspect("equal")
+
+
+fig, (ax, ax_z) = plt.subplots(1, 2, figsize=(12, 5.5))
+draw_landscape(ax, distances, best, reach=3.5)
+for label, path, style in (("SGD", sgd_path, "-"), ("Adam", adam_path, "--")):
+    ax.plot(
+        *zip(*path, strict=True),
+        style,
+        marker=".",
+        markevery=25,
+        linewidth=1.5,
+        zorder=3,
+        label=f"{label}, {EPOCHS} epochs",
+    )
+ax.plot(*start, "o", color="black", label="start (seed 42)")
+ax.set(
+    xlabel="weight w (minutes per mile)", ylabel="bias b (minutes)", title="MSE over (w, b): a narrow valley"
+)
+ax.legend(loc="upper right")
+best_z = torch.cat([exact_weight_z.flatten(), exact_bias_z])
+draw_landscape(ax_z, standardized, best_z, reach=15)
+z_step = [start, weight_and_bias(z_model)]
+ax_z.plot(*zip(*z_step, strict=True), "-", linewidth=1.8, label="one epoch at lr 0.5")
+ax_z.plot(*start, "o", color="black", label="start (seed 42)")
+ax_z.set(xlabel="weight for z", ylabel="bias b (minutes)", title="Standardized distances: a round bowl")
+ax_z.legend(loc="upper right")
+fig.subplots_adjust(left=0.06, right=0.99, bottom=0.09, top=0.94, wspace=0.15)
+print("saved", save_figure(fig, "loss_landscape.png").name)
+
+# %% [markdown]
+# ## 6. Save and load
+#
+# A trained model is its parameters. `model.state_dict()` holds them by name
+# (`linear.weight`, `linear.bias`); `torch.save` writes that dictionary to a file,
+# here in the lesson's output folder. To use it later, build a fresh model of the same
+# class and load the parameters into it. `torch.load(..., weights_only=True)` reads
+# tensors and plain containers only: a `.pt` file is a pickle, and a full pickle can
+# run arbitrary code when loaded, so never load an untrusted file without it.
+
+# %%
+heading("6. Save and load")
+saved = output_dir() / "linear_regression.pt"
+torch.save(sgd_model.state_dict(), saved)
+names = ", ".join(sgd_model.state_dict())
+print(f"saved the state_dict of the model trained in section 4 ({names}) as {saved.name}")
+new_distances = torch.tensor([[5.0], [7.5], [10.0]])
+fresh = LinearRegression(1, 1)
+with torch.inference_mode():
+    untrained = fresh(new_distances).flatten().tolist()
+    fresh.load_state_dict(torch.load(saved, weights_only=True))
+    loaded, trained = fresh(new_distances), sgd_model(new_distances)
+print(f"{'miles':>6}{'fresh model':>14}{'after loading':>16}{'trained':>10}")
+for distance, before, after, original in zip(
+    new_distances.flatten().tolist(),
+    untrained,
+    loaded.flatten().tolist(),
+    trained.flatten().tolist(),
+    strict=True,
+):
+    print(f"{distance:6.1f}{before:14.4f}{after:16.4f}{original:10.4f}")
+print("identical predictions after loading:", torch.equal(loaded, trained))
+
+# %% [markdown]
+# ## 7. Any device
+#
+# The same code trains on a GPU if there is one. `linreg.pick_device()` takes an NVIDIA
+# GPU (CUDA) if PyTorch sees one, else an Apple GPU (MPS), else the CPU. The model and
+# the data must live on the same device: `.to(device)` moves them. Results come back
+# with `.cpu()` (or `.item()`) before anything goes to numpy, matplotlib or `print`.
+# For four data points a GPU is not faster, only the same code in another place; on a
+# GPU the last digits may differ a little from the CPU's, since its arithmetic rounds
+# in a different order.
+
+# %%
+heading("7. Any device")
+device = pick_device()
+print(f"CUDA available: {torch.cuda.is_available()}, MPS available: {torch.backends.mps.is_available()}")
+print(f"training on: {device}")
+device_model = lesson_start().to(device)
+device_optimizer = optim.SGD(device_model.parameters(), lr=LESSON_LR)
+train(device_model, device_optimizer, distances.to(device), times.to(device), EPOCHS)
+on_device = torch.cat([p.detach().cpu().flatten() for p in device_model.parameters()])
+on_cpu = torch.cat([p.detach().flatten() for p in sgd_model.parameters()])
+print(f"after {EPOCHS} epochs on {device}: weight {on_device[0]:.4f}, bias {on_device[1]:.4f}")
+print(f"largest difference from the CPU run of section 4: {(on_device - on_cpu).abs().max():.1e}")
+
+# %% [markdown]
+# ## What to remember
+#
+# - Linear regression has an exact answer, the normal equations $X^\top X\theta = X^\top y$;
+#   `torch.linalg.lstsq` computes it more robustly than the textbook formula.
+# - Autograd computes the same gradients you can derive on paper; an optimizer step is
+#   $\theta \leftarrow \theta - \eta\nabla L$, nothing more.
+# - The curvature of the loss fixes the learning rate: above $2/\lambda_{\max}$ gradient
+#   descent diverges.
+# - When the curvatures differ (a large condition number), any stable learning rate
+#   crawls along the gentle direction. Standardizing the inputs evens them out.
+# - Save the `state_dict`, load it with `weights_only=True`; move model and data to the
+#   same device, and results back to the CPU.

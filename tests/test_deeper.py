@@ -1,0 +1,417 @@
+"""Every number `python deeper.py` prints, checked against an independent computation (numpy)."""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pytest
+import reference
+import torch
+from conftest import ROOT, finish, start_script
+
+import linreg
+from linreg import DISTANCES, TIMES
+
+# The script's data are float32 tensors (6.96 is stored as 6.96000003...). With the exact decimals
+# the smallest MSE is 0.0254175, right on a rounding edge, so the references use the float32 values.
+X = np.float32(DISTANCES).astype(float).ravel()
+Y = np.float32(TIMES).astype(float).ravel()
+NUMBER = r"-?\d+(?:\.\d+)?(?:e[+-]\d+)?"
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+SLOPE, INTERCEPT = reference.closed_form(X, Y)
+BEST_LOSS = reference.mse(X, Y, SLOPE, INTERCEPT)
+LAMBDAS = np.linalg.eigvalsh(reference.hessian(X))  # ascending: slow, fast
+EPOCHS, LESSON_LR, ADAM_LR = 500, 0.01, 0.1
+
+
+def numbers(text: str) -> list[float]:
+    return [float(v) for v in re.findall(NUMBER, text)]
+
+
+def after(text: str, prefix: str) -> list[float]:
+    """The numbers on the line that starts with `prefix`, after it."""
+    match = re.search(rf"^{re.escape(prefix)}(.*)$", text, re.MULTILINE)
+    assert match, f"no line starts with {prefix!r}"
+    return numbers(match.group(1))
+
+
+def decimals(value: float, places: int) -> float:
+    return round(value, places)
+
+
+@pytest.fixture(scope="module")
+def deeper(run_script):
+    run = run_script("deeper.py")
+    assert run.returncode == 0, run.stderr
+    return run
+
+
+@pytest.fixture(scope="module")
+def start(deeper) -> tuple[float, float]:
+    """The lesson's seeded starting weight and bias, as section 2 prints them."""
+    return tuple(after(deeper.section("2. Gradients by hand"), "start: "))
+
+
+def slow_and_fast(w: float, b: float) -> tuple[float, float]:
+    """The error (w, b) - optimum along the slow and the fast eigenvector (weight part positive)."""
+    _, vectors = np.linalg.eigh(reference.hessian(X))
+    vectors = vectors * np.sign(vectors[0])
+    error = np.array([w - SLOPE, b - INTERCEPT])
+    return float(error @ vectors[:, 0]), float(error @ vectors[:, 1])
+
+
+# --- The run as a whole
+
+
+def test_deeper_exits_cleanly_on_a_headless_machine(deeper):
+    assert "Warning" not in deeper.stderr, deeper.stderr
+
+
+def test_it_writes_only_into_the_output_folder(deeper):
+    """Run from the output folder with LESSON_OUTPUT set: everything must land there, nothing else."""
+    written = {path.name for path in deeper.output_dir.iterdir()}
+    assert written == {"learning_rates.png", "loss_landscape.png", "linear_regression.pt"}
+    for figure in ("learning_rates.png", "loss_landscape.png"):
+        data = (deeper.output_dir / figure).read_bytes()
+        assert data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) > 10_000
+
+
+def test_two_runs_print_exactly_the_same_text(deeper, tmp_path):
+    again = finish(start_script("deeper.py", tmp_path), tmp_path)
+    assert again.returncode == 0 and again.stdout == deeper.stdout
+
+
+def test_every_printed_section_has_a_markdown_heading_in_the_script(deeper):
+    """The script reads as a notebook: each `=== N. Title ===` has its `## N. Title` cell."""
+    import jupytext
+
+    notebook = jupytext.read(ROOT / "deeper.py")
+    markdown = "\n".join(cell.source for cell in notebook.cells if cell.cell_type == "markdown")
+    printed = re.findall(r"^=== (\d\. .+) ===$", deeper.stdout, re.MULTILINE)
+    assert [title[0] for title in printed] == [str(n) for n in range(1, 8)]
+    for title in printed:
+        assert f"## {title}" in markdown
+
+
+# --- 1. The exact answer
+
+
+def test_normal_equations_and_lstsq_give_the_textbook_answer(deeper):
+    section = deeper.section("1. The exact answer")
+    x = X
+    design = np.column_stack([x, np.ones_like(x)])
+    printed = after(section, "X^T X = ")
+    expected = [*(design.T @ design).ravel(), *(design.T @ Y)]
+    assert printed == pytest.approx(expected, abs=1e-4)
+    for prefix in ("normal equations (torch.linalg.solve): ", "torch.linalg.lstsq (least_squares):    "):
+        assert after(section, prefix) == [decimals(SLOPE, 6), decimals(INTERCEPT, 6)]
+    assert "they agree to 12 decimals: True" in section
+    assert after(section, "smallest possible MSE: ") == [decimals(BEST_LOSS, 6)]
+
+
+# --- 2. Gradients by hand
+
+
+def test_the_start_is_the_lessons_seeded_model(start):
+    torch.manual_seed(42)
+    model = linreg.LinearRegression(1, 1)
+    assert start == (decimals(model.linear.weight.item(), 6), decimals(model.linear.bias.item(), 6))
+
+
+def test_hand_gradients_equal_autograd_and_the_paper_formula(deeper, start):
+    section = deeper.section("2. Gradients by hand")
+    dw, db = reference.mse_gradient(X, Y, *start)
+    assert after(section, "dL/dw") == pytest.approx([dw, dw], abs=1e-3)
+    assert after(section, "dL/db") == pytest.approx([db, db], abs=1e-3)
+    assert "the gradients agree (to float32 rounding): True" in section
+
+
+def test_one_manual_step_equals_sgds(deeper, start):
+    section = deeper.section("2. Gradients by hand")
+    dw, db = reference.mse_gradient(X, Y, *start)
+    w, b = start[0] - LESSON_LR * dw, start[1] - LESSON_LR * db
+    assert after(section, "weight") == pytest.approx([w, w], abs=2e-5)
+    assert after(section, "bias") == pytest.approx([b, b], abs=2e-5)
+    assert "the steps agree (to float32 rounding): True" in section
+
+
+# --- 3. How large can the learning rate be?
+
+
+def test_hessian_eigenvalues_and_the_learning_rate_limit(deeper):
+    section = deeper.section("3. How large can the learning rate be?")
+    hessian = reference.hessian(X)
+    assert after(section, "Hessian H = (2/N) X^T X = ") == pytest.approx(hessian.ravel(), abs=1e-4)
+    # For a 2x2 symmetric matrix the eigenvalues have a formula: (trace ± sqrt(trace² - 4 det)) / 2.
+    trace, det = np.trace(hessian), np.linalg.det(hessian)
+    slow, fast = (trace - math.sqrt(trace**2 - 4 * det)) / 2, (trace + math.sqrt(trace**2 - 4 * det)) / 2
+    assert after(section, "its eigenvalues: ") == [decimals(slow, 6), decimals(fast, 6)]
+    assert after(section, "largest stable learning rate: ") == [2, decimals(fast, 6), decimals(2 / fast, 6)]
+
+
+def limit() -> float:
+    return 2 / LAMBDAS[1]
+
+
+def test_just_below_the_limit_train_converges(deeper, start):
+    section = deeper.section("3. How large can the learning rate be?")
+    lr, epochs, loss, best = after(section, "lr = 0.95 x limit = ")
+    assert (lr, epochs) == (decimals(0.95 * limit(), 6), EPOCHS)
+    expected = reference.loss_after_gradient_descent(X, Y, *start, 0.95 * limit(), EPOCHS)
+    assert loss == pytest.approx(expected, abs=2e-6) and best == decimals(BEST_LOSS, 6)
+    assert expected == pytest.approx(BEST_LOSS, abs=1e-7)  # converged to the printed digits
+
+
+def test_just_above_the_limit_train_stops_when_float32_overflows(deeper, start):
+    section = deeper.section("3. How large can the learning rate be?")
+    lr = 1.05 * limit()
+    assert after(section, "lr = 1.05 x limit = ") == [decimals(lr, 6)]
+    match = re.search(r"the loss became inf at epoch (\d+) with learning rate (\S+): ", section)
+    assert match and float(match.group(2)) == pytest.approx(lr, rel=1e-5)
+    assert "Use a smaller learning rate" in section
+    # train() reports the loss of epoch n before its update, that is after n - 1 steps. Its loss
+    # is a float32 mean: it overflows once the loss (or the sum of the four squares) passes the
+    # float32 maximum, and not a step before.
+    epoch = int(match.group(1))
+    overflowed = reference.loss_after_gradient_descent(X, Y, *start, lr, epoch - 1)
+    previous = reference.loss_after_gradient_descent(X, Y, *start, lr, epoch - 2)
+    assert FLOAT32_MAX / 4 < overflowed and previous < FLOAT32_MAX
+
+
+def test_the_sweep_table_follows_gradient_descent(deeper, start):
+    section = deeper.section("3. How large can the learning rate be?")
+    rows = re.findall(rf"^ +({NUMBER}) +({NUMBER}) +({NUMBER})$", section, re.MULTILINE)
+    lrs = [0.0001, 0.001, LESSON_LR, 0.1, 0.95 * limit(), 1.05 * limit()]
+    assert [float(row[0]) for row in rows] == [decimals(lr, 6) for lr in lrs]
+    for (_, ratio, loss), lr in zip(rows, lrs, strict=True):
+        assert float(ratio) == decimals(lr / limit(), 3)
+        expected = reference.loss_after_gradient_descent(X, Y, *start, lr, EPOCHS)
+        assert float(loss) == pytest.approx(expected, rel=1e-4)
+    assert float(rows[-1][2]) > 1e30  # diverged, yet finite in float64
+    assert after(section, "sweep: ")[:2] == [EPOCHS, 140]
+
+
+def test_the_sweep_agrees_with_train_at_two_learning_rates(deeper, start):
+    section = deeper.section("3. How large can the learning rate be?")
+    epochs, trained, swept = after(section, "check against train() at 0.95 x limit: ")
+    expected = reference.loss_after_gradient_descent(X, Y, *start, 0.95 * limit(), EPOCHS)
+    assert epochs == EPOCHS and trained == swept == pytest.approx(expected, abs=2e-6)
+    epoch, trained, swept = after(section, "check against train() at 1.05 x limit: ")
+    expected = reference.loss_after_gradient_descent(X, Y, *start, 1.05 * limit(), int(epoch) - 1)
+    assert trained == pytest.approx(expected, rel=1e-3) and swept == pytest.approx(expected, rel=1e-4)
+    stopped = re.search(r"inf at epoch (\d+)", section).group(1)
+    assert int(epoch) == int(stopped) - 1  # the last epoch train() finished
+
+
+# --- 4. Why 500 epochs were not enough, and the fix
+
+
+def test_condition_number_and_the_slow_direction(deeper):
+    section = deeper.section("4. Why 500 epochs were not enough, and the fix")
+    slow, fast = LAMBDAS
+    assert after(section, "condition number lambda_max / lambda_min = ") == [
+        decimals(fast, 6),
+        decimals(slow, 6),
+        decimals(fast / slow, 2),
+    ]
+    # The slow eigenvector v solves (H - slow I) v = 0: from its first row, v_b / v_w = (slow - H_ww) / H_wb.
+    hessian = reference.hessian(X)
+    ratio = (slow - hessian[0, 0]) / hessian[0, 1]
+    v_w, v_b, _, lower_by = after(section, "slow direction (the valley floor): ")
+    assert v_b / v_w == pytest.approx(ratio, rel=1e-3) and v_w**2 + v_b**2 == pytest.approx(1, abs=1e-3)
+    assert lower_by == decimals(-ratio, 4)
+
+
+def test_what_500_epochs_at_lr_001_leave(deeper):
+    section = deeper.section("4. Why 500 epochs were not enough, and the fix")
+    slow, fast = LAMBDAS
+    shrink_slow, shrink_fast = 1 - LESSON_LR * slow, 1 - LESSON_LR * fast
+    assert after(section, "each epoch at lr ") == [
+        LESSON_LR,
+        decimals(shrink_slow, 6),
+        decimals(shrink_fast, 6),
+    ]
+    left = after(section, f"after {EPOCHS} epochs ")
+    assert left == [decimals(100 * shrink_slow**EPOCHS, 2), float(f"{shrink_fast**EPOCHS:.1e}")]
+    needed = next(n for n in range(1, 100_000) if shrink_slow**n <= 1e-3)
+    assert after(section, "epochs needed to leave 0.1% of the slow error: ") == [needed]
+
+
+def test_measured_errors_along_the_valley_match_the_prediction(deeper, start):
+    section = deeper.section("4. Why 500 epochs were not enough, and the fix")
+    w, b, _ = reference.gradient_descent(X, Y, *start, LESSON_LR, EPOCHS)
+    (slow_start, fast_start), (slow_end, fast_end) = slow_and_fast(*start), slow_and_fast(w, b)
+    printed = after(section, "measured, training as the lesson did: ")
+    assert printed[:2] == pytest.approx([slow_start, slow_end], abs=1e-4)
+    assert printed[2] == pytest.approx(100 * slow_end / slow_start, abs=0.01)
+    assert printed[3:] == pytest.approx([fast_start, fast_end], abs=1e-4)
+    assert printed[2] == pytest.approx(100 * (1 - LESSON_LR * LAMBDAS[0]) ** EPOCHS, abs=0.01)
+    formula, measured = after(section, "loss above the minimum: ")[-2:]
+    assert formula == pytest.approx(LAMBDAS[0] * slow_end**2 / 2, abs=1e-5)
+    assert measured == pytest.approx(reference.mse(X, Y, w, b) - BEST_LOSS, abs=1e-5)
+
+
+def test_standardizing_makes_the_bowl_round(deeper):
+    section = deeper.section("4. Why 500 epochs were not enough, and the fix")
+    x = X
+    z = (x - x.mean()) / x.std()
+    printed = after(section, "standardized distances z = (x - ")
+    assert printed == [decimals(x.mean(), 2), decimals(x.std(), 6), *[decimals(v, 4) for v in z]]
+    lambdas_z = np.linalg.eigvalsh(reference.hessian(z))
+    hessian_line = after(section, "Hessian for z: ")
+    assert hessian_line[:4] == pytest.approx(reference.hessian(z).ravel(), abs=1e-4)
+    assert hessian_line[4:] == [decimals(v, 6) for v in lambdas_z]
+    assert after(section, "condition number: ") == [decimals(lambdas_z[1] / lambdas_z[0], 6)] == [1.0]
+
+
+def test_one_epoch_on_standardized_input_lands_on_the_optimum(deeper, start):
+    section = deeper.section("4. Why 500 epochs were not enough, and the fix")
+    x = X
+    z = (x - x.mean()) / x.std()
+    lr = after(section, "one epoch of gradient descent on z at lr ")[-1]
+    assert lr == 0.5
+    w, b, _ = reference.gradient_descent(z, Y, *start, lr, 1)
+    slope_z, intercept_z = reference.closed_form(z, Y)
+    assert after(section, "weight (z)") == pytest.approx([w, slope_z], abs=2e-6)
+    assert after(section, "bias (z)") == pytest.approx([b, intercept_z], abs=2e-6)
+    assert after(section, "loss after that one epoch: ") == [decimals(BEST_LOSS, 6)] * 2
+    # Back in miles: w = w_z / std, b = b_z - w_z mean / std, against the closed form itself.
+    mapped = section.split("mapped back to miles")[1]
+    assert after(mapped, "weight") == pytest.approx([w / x.std(), SLOPE], abs=2e-6)
+    assert after(mapped, "bias") == pytest.approx([b - w * x.mean() / x.std(), INTERCEPT], abs=2e-6)
+
+
+# --- 5. The loss landscape
+
+
+def test_start_and_optimum_of_the_landscape(deeper, start):
+    section = deeper.section("5. The loss landscape")
+    printed = after(section, "start: ")
+    assert printed[:2] == [decimals(v, 4) for v in start]
+    assert printed[2] == pytest.approx(reference.mse(X, Y, *start), abs=1e-3)
+    assert printed[3:] == [decimals(SLOPE, 4), decimals(INTERCEPT, 4), decimals(BEST_LOSS, 6)]
+
+
+def test_sgd_and_adam_end_where_their_update_rules_lead(deeper, start):
+    section = deeper.section("5. The loss landscape")
+    w, b, _ = reference.gradient_descent(X, Y, *start, LESSON_LR, EPOCHS)
+    lr, epochs, *end, loss, _, settled = after(section, "SGD  (lr ")
+    assert (lr, epochs) == (LESSON_LR, EPOCHS)
+    assert end == pytest.approx([w, b], abs=2e-4)
+    assert loss == pytest.approx(reference.mse(X, Y, w, b), abs=2e-6)
+    # The error across the valley shrinks by |1 - lr lambda_max| a step: below 1% after this many.
+    assert settled == math.ceil(math.log(0.01) / math.log(abs(1 - LESSON_LR * LAMBDAS[1])))
+
+    path = reference.adam(X, Y, *start, ADAM_LR, EPOCHS)
+    lr, epochs, *end, loss, _, settled = after(section, "Adam (lr ")
+    assert (lr, epochs) == (ADAM_LR, EPOCHS)
+    assert end == pytest.approx(path[-1], abs=2e-4)
+    assert loss == pytest.approx(reference.mse(X, Y, *path[-1]), abs=2e-5)
+    across = [abs(slow_and_fast(*point)[1]) for point in path]
+    assert settled == next(n for n, value in enumerate(across) if value < 0.01 * across[0])
+
+
+# --- 6. Save and load
+
+
+def test_the_saved_state_dict_holds_the_trained_parameters(deeper, start):
+    section = deeper.section("6. Save and load")
+    assert "(linear.weight, linear.bias) as linear_regression.pt" in section
+    state = torch.load(deeper.output_dir / "linear_regression.pt", weights_only=True)
+    w, b, _ = reference.gradient_descent(X, Y, *start, LESSON_LR, EPOCHS)
+    assert state["linear.weight"].item() == pytest.approx(w, abs=1e-4)
+    assert state["linear.bias"].item() == pytest.approx(b, abs=1e-4)
+
+
+def test_the_loaded_model_predicts_exactly_like_the_trained_one(deeper, start):
+    section = deeper.section("6. Save and load")
+    rows = re.findall(rf"^ +({NUMBER}) +({NUMBER}) +({NUMBER}) +({NUMBER})$", section, re.MULTILINE)
+    w, b, _ = reference.gradient_descent(X, Y, *start, LESSON_LR, EPOCHS)
+    assert [float(row[0]) for row in rows] == [5.0, 7.5, 10.0]
+    for miles, fresh, loaded, trained in ((float(v) for v in row) for row in rows):
+        assert loaded == trained == pytest.approx(w * miles + b, abs=2e-3)
+        assert abs(fresh - trained) > 1  # the fresh model had learned nothing
+    assert "identical predictions after loading: True" in section
+
+
+# --- 7. Any device
+
+
+@pytest.mark.parametrize(
+    ("cuda", "mps", "expected"),
+    [(True, True, "cuda"), (True, False, "cuda"), (False, True, "mps"), (False, False, "cpu")],
+)
+def test_pick_device_prefers_cuda_then_mps_then_the_cpu(monkeypatch, cuda, mps, expected):
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda)
+    monkeypatch.setattr(torch.backends.mps, "is_available", lambda: mps)
+    assert linreg.pick_device() == torch.device(expected)
+
+
+def test_training_on_the_chosen_device_matches_the_cpu(deeper, start):
+    section = deeper.section("7. Any device")
+    device = linreg.pick_device()
+    assert (
+        f"CUDA available: {torch.cuda.is_available()}, MPS available: {torch.backends.mps.is_available()}"
+        in section
+    )
+    assert f"training on: {device}" in section
+    w, b, _ = reference.gradient_descent(X, Y, *start, LESSON_LR, EPOCHS)
+    epochs, weight, bias = after(section, "after ")
+    assert epochs == EPOCHS and [weight, bias] == pytest.approx([w, b], abs=2e-4)
+    difference = after(section, "largest difference from the CPU run of section 4: ")[-1]
+    if device.type == "cpu":
+        assert difference == 0  # the very same computation
+    else:
+        assert difference < 1e-4  # a GPU rounds in another order
+
+
+# --- README
+
+
+def deeper_readme() -> str:
+    """The README's going-deeper section, its white space folded so phrases may wrap."""
+    text = (ROOT / "README.md").read_text()
+    return " ".join(text.split("<!-- deeper:start -->")[1].split("<!-- deeper:end -->")[0].split())
+
+
+def test_readme_quotes_the_numbers_the_script_prints_now(deeper):
+    readme = deeper_readme()
+    stdout = deeper.stdout
+    weight, bias = after(stdout, "torch.linalg.lstsq (least_squares):    ")
+    slow, fast = after(stdout, "its eigenvalues: ")
+    limit = after(stdout, "largest stable learning rate: ")[-1]
+    stopped = re.search(r"inf at epoch (\d+)", stdout).group(1)
+    lrs = after(stdout, "sweep: ")[1]
+    condition = after(stdout, "condition number lambda_max / lambda_min = ")[-1]
+    shrink = after(stdout, "each epoch at lr ")[1]
+    left = after(stdout, f"after {EPOCHS} epochs ")[0]
+    gap = after(stdout, "loss above the minimum: ")[-1]
+    needed = after(stdout, "epochs needed to leave 0.1% of the slow error: ")[0]
+    lr_z = after(stdout, "one epoch of gradient descent on z at lr ")[-1]
+    settled = after(stdout, "SGD  (lr ")[-1]
+    for phrase in (
+        f"a weight of {weight:.4f} and a bias of {bias:.4f}",
+        f"eigenvalues {slow:.4f} and {fast:.4f}",
+        f"2 / {fast:.4f} = {limit:.4f}",
+        f"overflows at epoch {stopped}",
+        f"tries {lrs:.0f} learning rates",
+        f"a factor of {condition:.2f}",
+        f"only {100 * (1 - shrink):.1f} % of the error",
+        f"{left:.2f} % of it is still there",
+        f"the whole {gap:.5f} gap",
+        f"would take {needed:.0f} epochs",
+        f"learning rate {lr_z:g} then lands",
+        f"{weight:.4f} and {bias:.4f}.",
+        f"within {settled:.0f} epochs",
+    ):
+        assert phrase in readme, f"README should say {phrase!r}"
+
+
+def test_readme_embeds_the_committed_figures_the_script_draws(deeper):
+    readme = deeper_readme()
+    assert "python deeper.py" in readme
+    for figure in ("learning_rates.png", "loss_landscape.png"):
+        assert f"(output/{figure})" in readme
+        assert (ROOT / "output" / figure).is_file() and (deeper.output_dir / figure).is_file()
