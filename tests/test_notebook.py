@@ -78,7 +78,12 @@ def test_notebook_prints_exactly_what_the_script_prints(executed, lesson):
     assert printed(executed) == lesson.stdout
 
 
-def test_committed_outputs_are_what_the_code_prints_now(lesson):
-    committed = nbformat.read(notebook_path(ROOT / "lesson.py"), as_version=4)
-    assert printed(committed) == lesson.stdout, f"stale outputs in lesson.ipynb: run `{FIX_COMMAND}`"
+@pytest.mark.parametrize("script", SCRIPTS, ids=lambda path: path.name)
+def test_committed_outputs_are_what_the_code_prints_now(script, request):
+    committed = nbformat.read(notebook_path(script), as_version=4)
+    run = request.getfixturevalue("lesson") if script.name == "lesson.py" else None
+    run = run or request.getfixturevalue("run_script")(script.name)
+    assert printed(committed) == run.stdout, (
+        f"stale outputs in {notebook_path(script).name}: run `{FIX_COMMAND}`"
+    )
     assert all(images(cell) == 1 for cell in committed.cells if saves_a_figure(cell))

@@ -17,7 +17,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOOR = "import torch, matplotlib.pyplot; torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)"
-SCRIPTS = ["lesson.py"]
+SCRIPTS = ["lesson.py", "deeper.py"]
 
 
 def seconds(command: list[str], env: dict[str, str]) -> float:

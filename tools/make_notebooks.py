@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import jupytext
@@ -16,7 +17,7 @@ import nbformat
 from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
-SCRIPTS = [ROOT / "lesson.py"]
+SCRIPTS = [ROOT / "lesson.py", ROOT / "deeper.py"]
 KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
 FIX_COMMAND = "python tools/make_notebooks.py"
 
@@ -51,10 +52,13 @@ def execute(notebook: nbformat.NotebookNode, workdir: Path) -> nbformat.Notebook
 
 
 def main() -> int:
-    for script in SCRIPTS:
-        notebook = execute(convert(script), script.parent)
-        nbformat.write(notebook, notebook_path(script))
-        print(f"wrote {notebook_path(script).relative_to(ROOT)}")
+    with tempfile.TemporaryDirectory() as scratch:
+        # The figures are shown inline; the committed copies in output/ come from the scripts.
+        os.environ["LESSON_OUTPUT"] = scratch
+        for script in SCRIPTS:
+            notebook = execute(convert(script), script.parent)
+            nbformat.write(notebook, notebook_path(script))
+            print(f"wrote {notebook_path(script).relative_to(ROOT)}")
     return 0
 
 
