@@ -446,7 +446,7 @@ def not_converged_hint(name: str, lr: float, final: float, optimal: float) -> st
     advice = {
         "Adam": "Adam moves each parameter by about lr per step, however large the gradient, so a small "
         "learning rate crawls. Try larger ones (0.1, 0.3, 1) and keep the fastest",
-        "SGD": "try a larger learning rate (SGD diverges on this data above about 0.12)",
+        "SGD": "try a larger learning rate, up to the largest stable one (2 / the loss's largest curvature)",
     }[name]
     return (
         f"{name} at learning rate {lr:g} ends {ratio} above the optimal loss after {COMPARE_EPOCHS} "
