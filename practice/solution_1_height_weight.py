@@ -20,13 +20,24 @@
 # its columns: `python practice/solution_1_height_weight.py --csv people.csv --x height
 # --y weight`.
 
+# %% [markdown]
+# ## Your own data, or the survey's
+#
+# With `--csv FILE --x COLUMN --y COLUMN` the script fits your data instead. A mistake
+# in the file (a missing column, a cell that is not a number, too few rows) stops it
+# with one line saying what and where, and exit status 2, instead of a traceback.
+# `own_data.py` reads the file before anything else, so such a mistake is reported at
+# once, not after the seconds it takes to import torch.
+
 # %%
-import argparse
-import csv
+# ruff: noqa: E402 (the imports below come after reading the learner's file, on purpose)
+from own_data import fail, read_own_data
+
+own = read_own_data()
+own_data = own is not None
+
+# %%
 import math
-import sys
-from pathlib import Path
-from typing import NoReturn
 
 import matplotlib.pyplot as plt
 import torch
@@ -59,86 +70,9 @@ from linreg import (
 torch.set_num_threads(1)
 torch.manual_seed(0)  # the raw-heights model's random start
 
-# %% [markdown]
-# ## Your own data, or the survey's
-#
-# With `--csv FILE --x COLUMN --y COLUMN` the script fits your data instead. A mistake
-# in the file (a missing column, a cell that is not a number, too few rows) stops it
-# with one line saying what and where, and exit status 2, instead of a traceback.
-
 
 # %%
-def fail(message: str) -> NoReturn:
-    print(f"error: {message}", file=sys.stderr)
-    raise SystemExit(2)
-
-
-class Arguments(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:  # argparse's own errors: one line too
-        fail(message)
-
-
-def parse_arguments() -> argparse.Namespace:
-    parser = Arguments(description="Fit weight = slope * height + intercept by gradient descent.")
-    parser.add_argument("--csv", type=Path, help="a CSV file with a header row, one row per example")
-    parser.add_argument("--x", help="the input column (default data: height in cm)")
-    parser.add_argument("--y", help="the target column (default data: weight in kg)")
-    # A notebook kernel passes arguments of its own: let those through, and only those.
-    arguments, unknown = parser.parse_known_args()
-    if unknown and "ipykernel" not in sys.modules:
-        fail(f"unrecognized arguments: {' '.join(unknown)}")
-    if arguments.csv is None and (arguments.x or arguments.y):
-        fail("--x and --y name columns of a CSV file: give the file with --csv FILE")
-    if arguments.csv is not None and not (arguments.x and arguments.y):
-        fail("--csv needs --x COLUMN and --y COLUMN: the input and the target column")
-    return arguments
-
-
-def read_columns(path: Path, x: str, y: str) -> tuple[torch.Tensor, torch.Tensor]:
-    """Columns x and y of a CSV file as (N, 1) tensors, or a one-line error and exit 2."""
-    try:
-        text = path.read_text()
-    except FileNotFoundError:
-        fail(f"no such file: {path}")
-    except (OSError, UnicodeDecodeError) as error:
-        fail(f"cannot read {path}: {error}")
-    reader = csv.DictReader(text.splitlines(), skipinitialspace=True)  # 'h, w' means 'h,w'
-    if not reader.fieldnames:
-        fail(f"{path} is empty: it needs a header row naming the columns, then one row per example")
-    for column in (x, y):
-        if column not in reader.fieldnames:
-            fail(f"{path} has no column {column!r}; its columns are: {', '.join(reader.fieldnames)}")
-    inputs, targets = [], []
-    for row in reader:
-        inputs.append(number(row[x], path, reader.line_num, x))
-        targets.append(number(row[y], path, reader.line_num, y))
-    if len(inputs) < 2:
-        fail(f"{path} has {len(inputs)} data row(s): a line needs at least two points")
-    if len(set(inputs)) == 1:
-        fail(
-            f"column {x!r} holds {inputs[0]:g} in every row: "
-            f"no slope can be learned from an input that never changes"
-        )
-    return torch.tensor(inputs).reshape(-1, 1), torch.tensor(targets).reshape(-1, 1)
-
-
-def number(cell: str | None, path: Path, line: int, column: str) -> float:
-    """One cell as a finite float; a blank, a word or a NaN stops the script with its place."""
-    if cell is None or not cell.strip():
-        fail(f"{path}, line {line}: column {column!r} has no value; fill it in or drop the row")
-    try:
-        value = float(cell)
-    except ValueError:
-        fail(f"{path}, line {line}: column {column!r} holds {cell.strip()!r}, which is not a number")
-    if not math.isfinite(value):
-        fail(
-            f"{path}, line {line}: column {column!r} holds {cell.strip()!r}: "
-            f"only finite numbers can be fitted"
-        )
-    return value
-
-
-def describe_sample(heights: torch.Tensor, weights: torch.Tensor) -> str:
+def describe_sample(heights: torch.Tensor, weights: torch.Tensor, x_name: str, y_name: str) -> str:
     x, y = heights.double().flatten(), weights.double().flatten()
     r = torch.corrcoef(torch.stack([x, y]))[0, 1].item()
     # sd over the sample itself (divided by N), as linreg.standardize uses it below
@@ -147,9 +81,6 @@ def describe_sample(heights: torch.Tensor, weights: torch.Tensor) -> str:
         f"(sd {y.std(correction=0):.2f}), correlation {r:.3f}"
     )
 
-
-arguments = parse_arguments()
-own_data = arguments.csv is not None
 
 # %% [markdown]
 # ## 1. The data
@@ -164,9 +95,9 @@ own_data = arguments.csv is not None
 # %%
 print("=== 1. The data ===")
 if own_data:
-    x_name, y_name = arguments.x, arguments.y
-    heights, weights = read_columns(arguments.csv, x_name, y_name)
-    print(f"{arguments.csv}: {len(heights)} rows, input {x_name!r}, target {y_name!r}")
+    x_name, y_name = own.x_name, own.y_name
+    heights, weights = torch.tensor(own.inputs).reshape(-1, 1), torch.tensor(own.targets).reshape(-1, 1)
+    print(f"{own.path}: {len(heights)} rows, input {x_name!r}, target {y_name!r}")
 else:
     x_name, y_name = "height (cm)", "weight (kg)"
     print(
@@ -176,7 +107,7 @@ else:
     print(f"true line: weight = {TRUE_SLOPE:.4f} kg per cm * height {TRUE_INTERCEPT:+.2f} kg")
     heights, weights = height_weight_data(n=1000, seed=0)
     print(f"sample of {len(heights)}, seed 0:")
-print(describe_sample(heights, weights))
+print(describe_sample(heights, weights, x_name, y_name))
 
 # %% [markdown]
 # ## 2. Raw heights make SGD diverge
