@@ -30,25 +30,27 @@ def hint_for(workspace: object, function: str) -> str:
     return result.hint
 
 
-def loop_with(mistake: str):
-    """A learner's training loop with one classic mistake in it."""
+def loop_without_zero_grad(model, optimizer, inputs, targets, epochs):
+    """A learner's loop that forgets optimizer.zero_grad(): the gradients pile up."""
+    losses = []
+    for _ in range(epochs):
+        loss = nn.MSELoss()(model(inputs), targets)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return losses
 
-    def train_loop(model, optimizer, inputs, targets, epochs):
-        losses = []
-        for _ in range(epochs):
-            if mistake != "no zero_grad":
-                optimizer.zero_grad()
-            loss = nn.MSELoss()(model(inputs), targets)
-            if mistake == "step before backward":
-                optimizer.step()
-                loss.backward()
-            else:
-                loss.backward()
-                optimizer.step()
-            losses.append(loss.item())
-        return losses
 
-    return train_loop
+def loop_stepping_before_backward(model, optimizer, inputs, targets, epochs):
+    """A learner's loop that steps before the gradients exist."""
+    losses = []
+    for _ in range(epochs):
+        optimizer.zero_grad()
+        loss = nn.MSELoss()(model(inputs), targets)
+        optimizer.step()
+        loss.backward()
+        losses.append(loss.item())
+    return losses
 
 
 def test_the_worked_answers_pass_every_problem():
@@ -80,13 +82,13 @@ def test_the_untouched_stubs_fail_every_problem_as_not_implemented_yet():
 
 
 def test_forgetting_zero_grad_is_named():
-    hint = hint_for(attempt(train_loop=loop_with("no zero_grad")), "train_loop")
+    hint = hint_for(attempt(train_loop=loop_without_zero_grad), "train_loop")
     assert "matches the reference for one step and then differs" in hint
     assert "did you call optimizer.zero_grad()?" in hint
 
 
 def test_stepping_before_backward_is_named():
-    hint = hint_for(attempt(train_loop=loop_with("step before backward")), "train_loop")
+    hint = hint_for(attempt(train_loop=loop_stepping_before_backward), "train_loop")
     assert "optimizer.step() before loss.backward()" in hint
 
 
@@ -239,3 +241,10 @@ def test_a_file_that_cannot_be_loaded_gives_one_line_and_status_2(tmp_path, caps
     assert check.main([str(path)]) == 2
     out, err = capsys.readouterr()
     assert out == "" and expected in err and err.count("\n") == 1
+
+
+def test_the_readme_quotes_a_hint_the_checker_really_gives():
+    practice = (ROOT / "README.md").read_text().split("<!-- practice:start -->")[1]
+    quoted = practice.split("```text\n")[1].split("\n```")[0]
+    report = check.report(check.grade(attempt(train_loop=loop_without_zero_grad)))
+    assert quoted in [line.strip() for line in report.splitlines()]
