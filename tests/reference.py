@@ -62,7 +62,7 @@ def loss_after_gradient_descent(
     return mse(x, y, slope, intercept) + 0.5 * float(np.sum(lams * error**2))
 
 
-def adam(
+def adam_path(
     x: np.ndarray, y: np.ndarray, w: float, b: float, lr: float, epochs: int
 ) -> list[tuple[float, float]]:
     """Adam (Kingma & Ba, the defaults betas = (0.9, 0.999), eps = 1e-8) written out; returns the path."""
@@ -76,3 +76,35 @@ def adam(
         theta = theta - lr * m_hat / (np.sqrt(v_hat) + eps)
         path.append((float(theta[0]), float(theta[1])))
     return path
+
+
+# --- For the practice problems.
+
+
+def adam(
+    x: np.ndarray, y: np.ndarray, w: float, b: float, lr: float, epochs: int
+) -> tuple[float, float, list[float]]:
+    """Adam in gradient_descent's form: the final (w, b) and the loss of every epoch."""
+    path = adam_path(x, y, w, b, lr, epochs)
+    return path[-1][0], path[-1][1], [mse(x, y, *point) for point in path[:-1]]
+
+
+def first_epoch_within(losses: list[float], optimal: float, tolerance: float) -> int | None:
+    """The 1-based epoch from which every later loss is within tolerance of optimal."""
+    outside = np.flatnonzero(np.asarray(losses) > optimal * (1 + tolerance))
+    if len(outside) == 0:
+        return 1
+    return None if outside[-1] == len(losses) - 1 else int(outside[-1]) + 2
+
+
+def slope_standard_error(x: np.ndarray, y: np.ndarray) -> float:
+    """The textbook standard error of a least-squares slope: s / sqrt(sum((x - mean)^2))."""
+    x, y = np.ravel(x).astype(float), np.ravel(y).astype(float)
+    slope, intercept = closed_form(x, y)
+    s2 = np.sum((y - slope * x - intercept) ** 2) / (len(x) - 2)
+    return float(np.sqrt(s2 / np.sum((x - x.mean()) ** 2)))
+
+
+def sgd_stability_limit(x: np.ndarray) -> float:
+    """2 / the largest eigenvalue of the MSE's Hessian, (2 / N) [x 1]^T [x 1]."""
+    return float(2 / np.linalg.eigvalsh(hessian(x)).max())

@@ -304,7 +304,7 @@ def test_sgd_and_adam_end_where_their_update_rules_lead(deeper, start):
     # The error across the valley shrinks by |1 - lr lambda_max| a step: below 1% after this many.
     assert settled == math.ceil(math.log(0.01) / math.log(abs(1 - LESSON_LR * LAMBDAS[1])))
 
-    path = reference.adam(X, Y, *start, ADAM_LR, EPOCHS)
+    path = reference.adam_path(X, Y, *start, ADAM_LR, EPOCHS)
     lr, epochs, *end, loss, _, settled = after(section, "Adam (lr ")
     assert (lr, epochs) == (ADAM_LR, EPOCHS)
     assert end == pytest.approx(path[-1], abs=2e-4)

@@ -17,7 +17,13 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FLOOR = "import torch, matplotlib.pyplot; torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)"
-SCRIPTS = ["lesson.py", "deeper.py"]
+SCRIPTS = [
+    "lesson.py",
+    "deeper.py",
+    "practice/solution_1_height_weight.py",
+    "practice/solution_2_sgd_vs_adam.py",
+    "practice/solution_3_loss_curve.py",
+]
 
 
 def seconds(command: list[str], env: dict[str, str]) -> float:

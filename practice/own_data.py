@@ -1,0 +1,106 @@
+"""Problem 1 with a learner's own data: the command line and the CSV file, checked.
+
+`python practice/solution_1_height_weight.py --csv FILE --x COLUMN --y COLUMN` fits
+column y against column x of FILE. Every mistake in the arguments or the file stops
+the script with one line on stderr, saying what and where, and exit status 2: never
+a traceback. Only the standard library is used, so a bad file is reported at once,
+before the script spends seconds on importing its numerical libraries.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NoReturn
+
+
+@dataclass(frozen=True)
+class OwnData:
+    path: Path
+    x_name: str
+    y_name: str
+    inputs: list[float]
+    targets: list[float]
+
+
+def read_own_data() -> OwnData | None:
+    """The data named on the command line, or None when no --csv was given."""
+    arguments = parse_arguments()
+    if arguments.csv is None:
+        return None
+    inputs, targets = read_columns(arguments.csv, arguments.x, arguments.y)
+    return OwnData(arguments.csv, arguments.x, arguments.y, inputs, targets)
+
+
+def fail(message: str) -> NoReturn:
+    print(f"error: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+class Arguments(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # argparse's own errors: one line too
+        fail(message)
+
+
+def parse_arguments() -> argparse.Namespace:
+    parser = Arguments(description="Fit weight = slope * height + intercept by gradient descent.")
+    parser.add_argument("--csv", type=Path, help="a CSV file with a header row, one row per example")
+    parser.add_argument("--x", help="the input column (default data: height in cm)")
+    parser.add_argument("--y", help="the target column (default data: weight in kg)")
+    # A notebook kernel passes arguments of its own: let those through, and only those.
+    arguments, unknown = parser.parse_known_args()
+    if unknown and "ipykernel" not in sys.modules:
+        fail(f"unrecognized arguments: {' '.join(unknown)}")
+    if arguments.csv is None and (arguments.x or arguments.y):
+        fail("--x and --y name columns of a CSV file: give the file with --csv FILE")
+    if arguments.csv is not None and not (arguments.x and arguments.y):
+        fail("--csv needs --x COLUMN and --y COLUMN: the input and the target column")
+    return arguments
+
+
+def read_columns(path: Path, x: str, y: str) -> tuple[list[float], list[float]]:
+    """Columns x and y of a CSV file as numbers, or a one-line error and exit 2."""
+    try:
+        text = path.read_text()
+    except FileNotFoundError:
+        fail(f"no such file: {path}")
+    except (OSError, UnicodeDecodeError) as error:
+        fail(f"cannot read {path}: {error}")
+    reader = csv.DictReader(text.splitlines(), skipinitialspace=True)  # 'h, w' means 'h,w'
+    if not reader.fieldnames:
+        fail(f"{path} is empty: it needs a header row naming the columns, then one row per example")
+    for column in (x, y):
+        if column not in reader.fieldnames:
+            fail(f"{path} has no column {column!r}; its columns are: {', '.join(reader.fieldnames)}")
+    inputs, targets = [], []
+    for row in reader:
+        inputs.append(number(row[x], path, reader.line_num, x))
+        targets.append(number(row[y], path, reader.line_num, y))
+    if len(inputs) < 2:
+        fail(f"{path} has {len(inputs)} data row(s): a line needs at least two points")
+    if len(set(inputs)) == 1:
+        fail(
+            f"column {x!r} holds {inputs[0]:g} in every row: "
+            f"no slope can be learned from an input that never changes"
+        )
+    return inputs, targets
+
+
+def number(cell: str | None, path: Path, line: int, column: str) -> float:
+    """One cell as a finite float; a blank, a word or a NaN stops the script with its place."""
+    if cell is None or not cell.strip():
+        fail(f"{path}, line {line}: column {column!r} has no value; fill it in or drop the row")
+    try:
+        value = float(cell)
+    except ValueError:
+        fail(f"{path}, line {line}: column {column!r} holds {cell.strip()!r}, which is not a number")
+    if not math.isfinite(value):
+        fail(
+            f"{path}, line {line}: column {column!r} holds {cell.strip()!r}: "
+            f"only finite numbers can be fitted"
+        )
+    return value

@@ -1,0 +1,250 @@
+"""The checker is worth trusting: it passes correct attempts and names the likely mistake in wrong ones."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from types import SimpleNamespace
+
+import matplotlib.pyplot as plt
+import pytest
+import torch
+from conftest import ROOT, headless_env
+from torch import nn
+
+from practice import answers, check
+
+PRACTICE = ROOT / "practice"
+FUNCTIONS = [name for _, name, _ in check.CHECKS]
+
+
+def attempt(**changes) -> SimpleNamespace:
+    """The worked answers with some functions swapped for a learner's version."""
+    return SimpleNamespace(**{name: getattr(answers, name) for name in FUNCTIONS} | changes)
+
+
+def hint_for(workspace: object, function: str) -> str:
+    """Run only the check of `function`; assert it fails, and return its hint."""
+    (result,) = [check.grade_one(workspace, p, n, c, None) for p, n, c in check.CHECKS if n == function]
+    assert not result.passed, f"{function}() passed, but should have failed"
+    return result.hint
+
+
+def loop_without_zero_grad(model, optimizer, inputs, targets, epochs):
+    """A learner's loop that forgets optimizer.zero_grad(): the gradients pile up."""
+    losses = []
+    for _ in range(epochs):
+        loss = nn.MSELoss()(model(inputs), targets)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return losses
+
+
+def loop_stepping_before_backward(model, optimizer, inputs, targets, epochs):
+    """A learner's loop that steps before the gradients exist."""
+    losses = []
+    for _ in range(epochs):
+        optimizer.zero_grad()
+        loss = nn.MSELoss()(model(inputs), targets)
+        optimizer.step()
+        loss.backward()
+        losses.append(loss.item())
+    return losses
+
+
+def test_the_worked_answers_pass_every_problem():
+    results = check.grade(check.load_workspace(PRACTICE / "answers.py"))
+    assert all(r.passed for r in results), check.report(results)
+    assert check.report(results).count(": PASS") == 3
+
+
+def test_a_correct_attempt_written_differently_passes_too():
+    results = check.grade(check.load_workspace(ROOT / "tests" / "alternative_answers.py"))
+    assert all(r.passed for r in results), check.report(results)
+
+
+def test_the_untouched_stubs_fail_every_problem_as_not_implemented_yet():
+    """Through the command itself: the one command a learner runs, on the workspace by default."""
+    result = subprocess.run(
+        [sys.executable, str(PRACTICE / "check.py")],
+        capture_output=True,
+        text=True,
+        env=headless_env(ROOT / "output"),
+    )
+    assert result.returncode == 1, result.stderr
+    for problem, title in check.PROBLEMS.items():
+        assert f"Problem {problem}, {title}: FAIL" in result.stdout
+    for function in FUNCTIONS:
+        assert f"FAIL  {function}(): not implemented yet" in result.stdout
+    assert "0 of 5 checks pass." in result.stdout
+    assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_forgetting_zero_grad_is_named():
+    hint = hint_for(attempt(train_loop=loop_without_zero_grad), "train_loop")
+    assert "matches the reference for one step and then differs" in hint
+    assert "did you call optimizer.zero_grad()?" in hint
+
+
+def test_stepping_before_backward_is_named():
+    hint = hint_for(attempt(train_loop=loop_stepping_before_backward), "train_loop")
+    assert "optimizer.step() before loss.backward()" in hint
+
+
+def test_a_loop_that_updates_by_hand_instead_of_with_the_optimizer_is_caught():
+    def train_loop(model, optimizer, inputs, targets, epochs):
+        losses = []
+        for _ in range(epochs):
+            model.zero_grad()
+            loss = nn.functional.mse_loss(model(inputs), targets)
+            loss.backward()
+            with torch.no_grad():
+                for parameter in model.parameters():
+                    parameter -= 0.01 * parameter.grad
+            losses.append(loss.item())
+        return losses
+
+    assert "with Adam it does not" in hint_for(attempt(train_loop=train_loop), "train_loop")
+
+
+def test_losses_recorded_after_the_step_are_named():
+    def train_loop(model, optimizer, inputs, targets, epochs):
+        loss_function, losses = nn.MSELoss(), []
+        for _ in range(epochs):
+            optimizer.zero_grad()
+            loss_function(model(inputs), targets).backward()
+            optimizer.step()
+            losses.append(loss_function(model(inputs), targets).item())  # measured after the update
+        return losses
+
+    assert "one epoch ahead" in hint_for(attempt(train_loop=train_loop), "train_loop")
+
+
+def test_targets_of_shape_n_are_named():
+    def height_weight_data(n, seed):
+        heights, weights = answers.height_weight_data(n, seed)
+        return heights, weights.flatten()
+
+    hint = hint_for(attempt(height_weight_data=height_weight_data), "height_weight_data")
+    assert "the targets (weights) have shape (400,)" in hint and "weights.reshape(-1, 1)" in hint
+
+
+def test_heights_in_metres_are_named():
+    def height_weight_data(n, seed):
+        heights, weights = answers.height_weight_data(n, seed)
+        return heights / 100, weights
+
+    assert "metres?" in hint_for(attempt(height_weight_data=height_weight_data), "height_weight_data")
+
+
+def test_training_on_raw_heights_is_told_to_standardize():
+    def fit_line(heights, weights):
+        model = nn.Linear(1, 1)
+        answers.train_loop(model, torch.optim.SGD(model.parameters(), lr=0.01), heights, weights, 100)
+        return model.weight.item(), model.bias.item()
+
+    hint = hint_for(attempt(fit_line=fit_line), "fit_line")
+    assert "training diverged" in hint and "linreg.standardize" in hint
+
+
+def test_a_slope_left_in_standardized_units_is_named():
+    def fit_line(heights, weights):
+        model = nn.Linear(1, 1)
+        standardized, _, _ = answers.standardize(heights)
+        answers.train_loop(model, torch.optim.SGD(model.parameters(), lr=0.1), standardized, weights, 200)
+        return model.weight.item(), model.bias.item()
+
+    assert "original_units" in hint_for(attempt(fit_line=fit_line), "fit_line")
+
+
+def test_adam_left_at_a_learning_rate_that_does_not_converge_is_named():
+    def compare_optimizers(start, inputs, targets, epochs):
+        runs = {
+            name: answers.train_copy(start, name, lr, inputs, targets, epochs)
+            for name, lr in (("SGD", 0.1), ("Adam", 0.01))
+        }
+        return {name: (run.lr, run.losses) for name, run in runs.items()}
+
+    hint = hint_for(attempt(compare_optimizers=compare_optimizers), "compare_optimizers")
+    assert hint.startswith("Adam at learning rate 0.01 ends") and "has not converged" in hint
+    assert "Try larger ones" in hint
+
+
+def test_both_optimizers_must_start_from_the_same_parameters():
+    def compare_optimizers(start, inputs, targets, epochs):
+        results = {}
+        for name, lr in (("SGD", 0.1), ("Adam", 1.0)):  # trains start itself: Adam begins where SGD ended
+            optimizer = answers.OPTIMIZERS[name](start.parameters(), lr=lr)
+            results[name] = (lr, answers.train_loop(start, optimizer, inputs, targets, epochs))
+        return results
+
+    assert "changed `start`" in hint_for(attempt(compare_optimizers=compare_optimizers), "compare_optimizers")
+
+
+def unlabelled_plot(histories, optimal_loss):
+    fig, ax = plt.subplots()
+    for name, losses in histories.items():
+        ax.plot(losses, label=name)
+    ax.axhline(optimal_loss)
+    ax.set_yscale("log")
+    ax.set_title("loss")
+    ax.legend()
+    return fig
+
+
+def test_a_plot_without_axis_labels_is_named():
+    hint = hint_for(attempt(plot_loss_curves=unlabelled_plot), "plot_loss_curves")
+    assert hint.startswith("the plot has no axis labels")
+
+
+def test_a_linear_loss_axis_and_a_missing_reference_line_are_named():
+    def linear_scale(histories, optimal_loss):
+        fig = answers.plot_loss_curves(histories, optimal_loss)
+        fig.axes[0].set_yscale("linear")
+        return fig
+
+    def no_reference(histories, optimal_loss):
+        return answers.plot_loss_curves(histories, optimal_loss * 3)
+
+    assert "ax.set_yscale('log')" in hint_for(attempt(plot_loss_curves=linear_scale), "plot_loss_curves")
+    assert "reference line" in hint_for(attempt(plot_loss_curves=no_reference), "plot_loss_curves")
+
+
+def test_an_error_in_the_learners_code_becomes_a_hint_with_its_line():
+    def train_loop(model, optimizer, inputs, targets, epochs):
+        return [loss_function(model(inputs), targets)]  # noqa: F821 (the learner's typo)
+
+    hint = hint_for(attempt(train_loop=train_loop), "train_loop")
+    assert hint.startswith("train_loop() raised NameError") and "in train_loop()" in hint
+
+
+def test_a_missing_function_is_named(tmp_path):
+    path = tmp_path / "partial.py"
+    path.write_text((PRACTICE / "exercises.py").read_text().replace("def fit_line(", "def fit_the_line("))
+    results = check.grade(check.load_workspace(path), path)
+    assert "there is no function fit_line()" in next(r.hint for r in results if r.function == "fit_line")
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (None, "error: no such file: "),
+        ("def train_loop(:\n", "line 1: syntax error"),
+        ("1 / 0\n", "ZeroDivisionError"),
+    ],
+)
+def test_a_file_that_cannot_be_loaded_gives_one_line_and_status_2(tmp_path, capsys, content, expected):
+    path = tmp_path / "attempt.py"
+    if content is not None:
+        path.write_text(content)
+    assert check.main([str(path)]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and expected in err and err.count("\n") == 1
+
+
+def test_the_readme_quotes_a_hint_the_checker_really_gives():
+    practice = (ROOT / "README.md").read_text().split("<!-- practice:start -->")[1]
+    quoted = practice.split("```text\n")[1].split("\n```")[0]
+    report = check.report(check.grade(attempt(train_loop=loop_without_zero_grad)))
+    assert quoted in [line.strip() for line in report.splitlines()]
