@@ -97,9 +97,10 @@ def learning_rates(optimizer: torch.optim.Optimizer) -> list[float]:
 def divergence_message(value: float, epoch: int, optimizer: torch.optim.Optimizer) -> str:
     lr = learning_rates(optimizer)[0]
     return (
-        f"the loss became {value} at epoch {epoch} with learning rate {lr:g}: the steps "
-        f"overshoot the minimum and grow each epoch. Use a smaller learning rate "
-        f"(try {lr / 10:g}), or standardize the inputs so a larger one is stable."
+        f"the loss became {value} at epoch {epoch} with learning rate {lr:g}: each step "
+        f"overshoots the minimum by more than the last. Use a smaller learning rate (try "
+        f"{lr / 10:g}, and ten times smaller again if that diverges too), or standardize the "
+        f"inputs so that a larger one is stable."
     )
 
 
