@@ -117,15 +117,40 @@ def check_training_setup(
     for lr in learning_rates(optimizer):
         if not lr > 0:  # also catches NaN
             raise TrainingError(f"the learning rate must be positive, got {lr!r}")
+    check_optimizer_holds(model, optimizer)
     check_data(inputs, targets)
-    with torch.no_grad():
-        outputs = model(inputs)
+    check_dtypes(model, inputs, targets)
+    try:
+        with torch.no_grad():
+            outputs = model(inputs)
+    except RuntimeError as error:  # e.g. "mat1 and mat2 shapes cannot be multiplied"
+        raise TrainingError(
+            f"the model cannot take inputs of shape {tuple(inputs.shape)}: does its in_features "
+            f"match the {inputs.shape[1]} input column(s)? PyTorch says: {error}"
+        ) from error
     if outputs.shape != targets.shape:
         raise TrainingError(shape_mismatch_message(outputs.shape, targets.shape))
 
 
+def check_optimizer_holds(model: nn.Module, optimizer: torch.optim.Optimizer) -> None:
+    """The optimizer must update this model's parameters, or training changes nothing."""
+    held = {id(p) for group in optimizer.param_groups for p in group["params"]}
+    trainable = [p for p in model.parameters() if p.requires_grad]
+    if not trainable or not all(id(p) in held for p in trainable):
+        raise TrainingError(
+            "the optimizer does not hold this model's parameters, so training would never change "
+            "them: build it from this model, after creating it: optim.SGD(model.parameters(), lr=...)"
+        )
+
+
 def check_data(inputs: torch.Tensor, targets: torch.Tensor) -> None:
-    """Inputs (N, features) and targets with N rows, all finite, N > 0."""
+    """Tensors: inputs (N, features) and targets with N rows, all finite, N > 0."""
+    for name, value in (("inputs", inputs), ("targets", targets)):
+        if not isinstance(value, torch.Tensor):
+            raise TrainingError(
+                f"{name} must be a torch tensor, got {type(value).__name__}: "
+                f"convert them with torch.tensor(..., dtype=torch.float32)"
+            )
     if inputs.numel() == 0 or targets.numel() == 0:
         raise TrainingError("the data is empty: there is nothing to learn from")
     if inputs.dim() != 2:
@@ -134,8 +159,10 @@ def check_data(inputs: torch.Tensor, targets: torch.Tensor) -> None:
             f"example: shape (N, in_features). For one feature use inputs.reshape(-1, 1)."
         )
     if len(inputs) != len(targets):
+        fix = " Put one target per row: targets.reshape(-1, 1)." if targets.numel() == len(inputs) else ""
         raise TrainingError(
-            f"there are {len(inputs)} inputs but {len(targets)} targets: each input needs exactly one target"
+            f"there are {len(inputs)} inputs but targets of shape {tuple(targets.shape)} have "
+            f"{len(targets)} row(s): each input needs exactly one target.{fix}"
         )
     for name, tensor in (("inputs", inputs), ("targets", targets)):
         bad = int((~torch.isfinite(tensor)).sum())
@@ -143,6 +170,17 @@ def check_data(inputs: torch.Tensor, targets: torch.Tensor) -> None:
             raise TrainingError(
                 f"{name} contain {bad} NaN or infinite value(s): a single one turns the "
                 f"loss into NaN. Drop or fill those rows before training."
+            )
+
+
+def check_dtypes(model: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> None:
+    """Data in the parameters' number type: whole numbers, or numpy's float64, break the maths."""
+    dtype = next(model.parameters()).dtype
+    for name, tensor in (("inputs", inputs), ("targets", targets)):
+        if tensor.dtype != dtype:
+            raise TrainingError(
+                f"{name} are {tensor.dtype} but the model computes in {dtype}: convert them "
+                f"with {name}.to({dtype}) (numpy arrays become float64, and whole numbers int64)"
             )
 
 

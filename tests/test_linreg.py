@@ -174,7 +174,45 @@ def test_inputs_of_shape_n_are_refused_with_the_fix():
 
 def test_mismatched_lengths_are_refused():
     _, times = distance_time_data()
-    assert "4 inputs but 3 targets" in guard_message(targets=times[:3])
+    message = guard_message(targets=times[:3])
+    assert "4 inputs but targets of shape (3, 1) have 3 row(s)" in message
+    assert "reshape" not in message  # no reshape can fix a missing target
+
+
+def test_targets_laid_out_as_one_row_are_refused_with_the_fix():
+    _, times = distance_time_data()
+    message = guard_message(targets=times.reshape(1, -1))
+    assert "(1, 4)" in message and "targets.reshape(-1, 1)" in message
+
+
+@pytest.mark.parametrize("name", ["inputs", "targets"])
+def test_python_lists_are_refused(name):
+    distances, times = distance_time_data()
+    value = (distances if name == "inputs" else times).tolist()
+    message = guard_message(**{name: value})
+    assert f"{name} must be a torch tensor, got list" in message
+
+
+@pytest.mark.parametrize(("name", "dtype"), [("inputs", torch.int64), ("targets", torch.float64)])
+def test_data_in_another_number_type_is_refused(name, dtype):
+    distances, times = distance_time_data()
+    tensor = (distances if name == "inputs" else times).to(dtype)
+    message = guard_message(**{name: tensor})
+    assert f"{name} are {dtype} but the model computes in torch.float32" in message
+    assert f"{name}.to(torch.float32)" in message
+
+
+def test_more_input_columns_than_the_model_takes_are_refused():
+    distances, _ = distance_time_data()
+    message = guard_message(inputs=torch.cat([distances, distances], dim=1))
+    assert "inputs of shape (4, 2)" in message and "in_features" in message
+
+
+def test_an_optimizer_built_for_another_model_is_refused():
+    distances, times = distance_time_data()
+    model, other = LinearRegression(1, 1), LinearRegression(1, 1)
+    with pytest.raises(TrainingError, match="does not hold this model's parameters"):
+        train(model, optim.SGD(other.parameters(), lr=0.01), distances, times, epochs=10)
 
 
 @pytest.mark.parametrize("name", ["inputs", "targets"])
