@@ -233,7 +233,7 @@ print(f"lr = 1.05 x limit = {above:.6f}: diverges, and train() says:\n  {blow_up
 
 # %% [markdown]
 # Now the whole picture: the loss after 500 epochs for many learning rates. Rather than
-# 150 training runs, one run of gradient descent updates 150 lines at once, one per
+# 140 training runs, one run of gradient descent updates 140 lines at once, one per
 # learning rate, using the gradient formulas of section 2 on tensors of shape
 # (learning rates, deliveries). It works in float64, so the diverging runs stay finite
 # and show how far they got. We check it against `train()` at the two learning rates
@@ -481,7 +481,11 @@ draw_landscape(ax_z, standardized, best_z, reach=15)
 z_step = [start, weight_and_bias(z_model)]
 ax_z.plot(*zip(*z_step, strict=True), "-", linewidth=1.8, label="one epoch at lr 0.5")
 ax_z.plot(*start, "o", color="black", label="start (seed 42)")
-ax_z.set(xlabel="weight for z", ylabel="bias b (minutes)", title="Standardized distances: a round bowl")
+ax_z.set(
+    xlabel="weight for z (minutes per standard deviation of distance)",
+    ylabel="bias b (minutes)",
+    title="Standardized distances: a round bowl",
+)
 ax_z.legend(loc="upper right")
 fig.subplots_adjust(left=0.06, right=0.99, bottom=0.09, top=0.94, wspace=0.15)
 print("saved", save_figure(fig, "loss_landscape.png").name)

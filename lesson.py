@@ -136,10 +136,14 @@ print("LinearRegression and nn.Linear give identical predictions:", same)
 # The **optimizer** changes the parameters to lower the loss. Stochastic gradient
 # descent (SGD) takes a small step against each parameter's gradient, scaled by the
 # learning rate $\eta$: $\; w \leftarrow w - \eta \, \partial \text{MSE} / \partial w$.
+# ("Stochastic" because it is usually fed a random handful of examples per step; we
+# give it all four deliveries every time, which makes it plain gradient descent.)
 # Adam is a popular alternative that adapts its step size per parameter; practice
 # problem 2 compares the two.
 #
 # Here is the article's data, four deliveries: distance in miles, time in minutes.
+# We measure how wrong the model of section 1 (the article's weight and bias, about
+# -0.44 and -0.50) is on it: very, since it predicts negative times.
 
 # %%
 heading("3. Loss function and optimizer")
@@ -236,7 +240,6 @@ exact = new_distances.double() * best_weight + best_bias
 for distance, guess, truth in zip(new_distances.flatten(), predicted.flatten(), exact.flatten(), strict=True):
     print(f"{distance.item():5.1f} miles -> {guess.item():6.2f} minutes (exact line: {truth.item():6.2f})")
 
-# %%
 # %% [markdown]
 # The two lines are too close to tell apart by eye, so the right panel plots their
 # difference: the trained line is a little too flat and starts a little too high.
@@ -283,7 +286,9 @@ print("the same gradient, added up: 1x, 2x, 3x")
 # %% [markdown]
 # Now with the optimizer stepping in between. Two copies of the same model take three
 # steps; only the first clears its gradients. The second one's `.grad` is the running
-# sum of every step's fresh gradient, so its steps keep growing.
+# sum of every step's fresh gradient, so its steps keep growing. From step 2 on, the
+# copies stand at different parameters (the second moved further), so even their fresh
+# gradients differ.
 
 # %%
 torch.manual_seed(0)  # the same start as the probe above
@@ -310,7 +315,8 @@ for step in range(1, 4):
 # What does that do to training? The same 500 epochs from the same start as in
 # section 5, but without `optimizer.zero_grad()`. The accumulated gradient acts like a
 # heavy ball with no friction: the parameters swing past the minimum and back, and
-# the loss never settles.
+# the loss never settles. The table shows the lowest and highest loss in each block of
+# 100 epochs.
 
 # %%
 torch.manual_seed(42)  # the same seed, so the same starting weight and bias
@@ -322,8 +328,13 @@ for _ in range(500):
     loss.backward()  # the bug: gradients pile up because nothing clears them
     optimizer.step()
     no_zero_losses.append(loss.item())
-print("loss every 100 epochs without zero_grad:", [round(v, 2) for v in no_zero_losses[99::100]])
-print("loss every 100 epochs with zero_grad:   ", [round(v, 4) for v in losses[99::100]])
+print(f"{'epochs':<9}{'without zero_grad':>20}{'with zero_grad':>24}")
+for first in range(0, 500, 100):
+    without, with_it = no_zero_losses[first : first + 100], losses[first : first + 100]
+    print(
+        f"{first + 1:>4d}-{first + 100:<4d}{min(without):10.2f} to {max(without):6.2f}"
+        f"{min(with_it):12.4f} to {max(with_it):8.4f}"
+    )
 last_100 = no_zero_losses[-100:]
 print(
     f"epochs 401-500 without zero_grad: the loss swings between {min(last_100):.2f} and "

@@ -39,6 +39,19 @@ def gradient_descent(
     return w, b, losses
 
 
+def gradient_descent_without_zero_grad(
+    x: np.ndarray, y: np.ndarray, w: float, b: float, lr: float, epochs: int
+) -> list[float]:
+    """The loss of every epoch when .grad is never cleared: each step uses the sum of all gradients so far."""
+    losses, total_w, total_b = [], 0.0, 0.0
+    for _ in range(epochs):
+        losses.append(mse(x, y, w, b))
+        dw, db = mse_gradient(x, y, w, b)
+        total_w, total_b = total_w + dw, total_b + db
+        w, b = w - lr * total_w, b - lr * total_b
+    return losses
+
+
 # --- For deeper.py: the curvature of the loss, and where gradient descent and Adam go.
 
 
