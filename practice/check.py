@@ -1,7 +1,10 @@
 """Grade an attempt at the practice problems: PASS or FAIL per problem, with a hint.
 
-    python practice/check.py            # grades practice/exercises.py, your workspace
+    python practice/check.py            # grades practice/my_answers.py, your attempt
     python practice/check.py FILE       # grades any file with the same five functions
+
+practice/exercises.py is the template and stays as it is. The first run without FILE
+copies it to practice/my_answers.py, where you write your answers (git ignores it).
 
 Each function runs on the checker's own data and is compared with a reference
 computed here: the training loop's losses with a reference loop run from the same
@@ -18,6 +21,8 @@ from __future__ import annotations
 import copy
 import importlib.util
 import math
+import os
+import shutil
 import sys
 import traceback
 import warnings
@@ -43,7 +48,9 @@ from linreg import DivergenceError, LinearRegression, TrainingError, distance_ti
 # on a busy machine it can make each backward() thousands of times slower.
 torch.set_num_threads(1)
 
-WORKSPACE = Path(__file__).resolve().parent / "exercises.py"
+PRACTICE = Path(__file__).resolve().parent
+TEMPLATE = PRACTICE / "exercises.py"  # the stubs, kept pristine: the learner's copy is graded
+WORKSPACE = PRACTICE / "my_answers.py"  # the learner's attempt, git-ignored
 PROBLEMS = {1: "height -> weight", 2: "SGD against Adam", 3: "the loss curve"}
 OPTIMIZERS = {"SGD": optim.SGD, "Adam": optim.Adam}
 TOLERANCE = 0.01  # a line or a run counts as converged within 1 % of the optimal loss
@@ -537,20 +544,37 @@ def report(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
+def shown(path: Path) -> str:
+    """The path as the learner would type it: relative to where they are, when it is below it."""
+    try:
+        return os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd().resolve()) else str(path)
+    except ValueError:  # on Windows, another drive
+        return str(path)
+
+
+def workspace_path() -> Path:
+    """practice/my_answers.py, copied from the template the first time, so the template stays pristine."""
+    if not WORKSPACE.exists():
+        shutil.copyfile(TEMPLATE, WORKSPACE)
+        print(f"created {shown(WORKSPACE)} from the template: write your answers there")
+    return WORKSPACE
+
+
 def main(argv: list[str]) -> int:
     if len(argv) > 1 or (argv and argv[0].startswith("-")):
         print(
-            "usage: python practice/check.py [FILE]  (FILE defaults to practice/exercises.py)",
+            "usage: python practice/check.py [FILE]  (FILE defaults to practice/my_answers.py, "
+            "a copy of exercises.py made on the first run)",
             file=sys.stderr,
         )
         return 2
-    path = Path(argv[0]) if argv else WORKSPACE
+    path = Path(argv[0]) if argv else workspace_path()
     try:
         workspace = load_workspace(path)
     except LoadError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(f"Checking {path}\n")
+    print(f"Checking {shown(path)}\n")
     results = grade(workspace, path)
     print(report(results))
     return 0 if all(r.passed for r in results) else 1

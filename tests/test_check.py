@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 from types import SimpleNamespace
 
 import matplotlib.pyplot as plt
@@ -64,14 +66,17 @@ def test_a_correct_attempt_written_differently_passes_too():
     assert all(r.passed for r in results), check.report(results)
 
 
-def test_the_untouched_stubs_fail_every_problem_as_not_implemented_yet():
-    """Through the command itself: the one command a learner runs, on the workspace by default."""
-    result = subprocess.run(
-        [sys.executable, str(PRACTICE / "check.py")],
+def run_checker(checker: Path, *args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, str(checker), *args],
         capture_output=True,
         text=True,
+        cwd=cwd,
         env=headless_env(ROOT / "output"),
     )
+
+
+def assert_all_not_implemented(result: subprocess.CompletedProcess) -> None:
     assert result.returncode == 1, result.stderr
     for problem, title in check.PROBLEMS.items():
         assert f"Problem {problem}, {title}: FAIL" in result.stdout
@@ -79,6 +84,40 @@ def test_the_untouched_stubs_fail_every_problem_as_not_implemented_yet():
         assert f"FAIL  {function}(): not implemented yet" in result.stdout
     assert "0 of 5 checks pass." in result.stdout
     assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_the_untouched_stubs_fail_every_problem_as_not_implemented_yet():
+    """Through the command itself, on the template named explicitly: it is never the default."""
+    result = run_checker(PRACTICE / "check.py", "practice/exercises.py")
+    assert result.stdout.startswith("Checking practice/exercises.py\n")
+    assert_all_not_implemented(result)
+
+
+@pytest.fixture
+def practice_copy(tmp_path) -> Path:
+    """A practice folder of its own, so the test never writes practice/my_answers.py in the repo."""
+    folder = tmp_path / "practice"
+    folder.mkdir()
+    for name in ("check.py", "exercises.py"):
+        shutil.copyfile(PRACTICE / name, folder / name)
+    return folder
+
+
+def test_the_first_run_copies_the_template_to_my_answers_and_grades_that(practice_copy):
+    result = run_checker(practice_copy / "check.py", cwd=practice_copy.parent)
+    created = "created practice/my_answers.py from the template: write your answers there\n"
+    assert result.stdout.startswith(created + "Checking practice/my_answers.py\n")
+    assert (practice_copy / "my_answers.py").read_text() == (PRACTICE / "exercises.py").read_text()
+    assert_all_not_implemented(result)
+
+
+def test_later_runs_grade_my_answers_as_the_learner_left_it(practice_copy):
+    (practice_copy / "my_answers.py").write_text((PRACTICE / "answers.py").read_text())
+    result = run_checker(practice_copy / "check.py", cwd=practice_copy.parent)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith("Checking practice/my_answers.py\n")  # nothing created, nothing said
+    assert "5 of 5 checks pass." in result.stdout
+    assert (practice_copy / "exercises.py").read_text() == (PRACTICE / "exercises.py").read_text()
 
 
 def test_forgetting_zero_grad_is_named():
