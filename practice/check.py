@@ -351,20 +351,14 @@ def check_fit_line(fit_line: Callable) -> None:
     heights, weights = fit_line_data()
     try:
         value = fit_line(heights.clone(), weights.clone())
-    except DivergenceError as error:
-        raise CheckError(
-            f"training diverged ({error}). Heights around 170 cm make the weight's gradient "
-            f"thousands of times steeper than the bias's: standardize the heights "
-            f"(linreg.standardize), then map the line back to cm (linreg.original_units)"
-        ) from None
+    except DivergenceError as error:  # linreg.train() stops a diverging run
+        raise CheckError(diverged_fit_hint(str(error))) from None
     slope, intercept = two_numbers(value)
+    if not (math.isfinite(slope) and math.isfinite(intercept)):  # a loop of one's own runs on to NaN
+        raise CheckError(diverged_fit_hint("fit_line() returned NaN or infinity"))
     exact_weight, exact_bias = least_squares(heights, weights)
     exact_slope, exact_intercept = exact_weight.item(), exact_bias.item()
     x, y = heights.double().flatten(), weights.double().flatten()
-    if not (math.isfinite(slope) and math.isfinite(intercept)):
-        raise CheckError(
-            "fit_line() returned NaN or infinity: the training diverged. Standardize the heights first"
-        )
     std = x.std(correction=0).item()
     if math.isclose(slope, exact_slope * std, rel_tol=0.02):
         raise CheckError(
@@ -386,6 +380,14 @@ def check_fit_line(fit_line: Callable) -> None:
             f"is {100 * excess:.1f} % higher. Train longer or with a larger learning rate, on "
             f"standardized heights"
         )
+
+
+def diverged_fit_hint(detail: str) -> str:
+    return (
+        f"training diverged ({detail}). Heights around 170 cm make the weight's gradient "
+        f"thousands of times steeper than the bias's: standardize the heights "
+        f"(linreg.standardize), then map the line back to cm (linreg.original_units)"
+    )
 
 
 def two_numbers(value: object) -> tuple[float, float]:

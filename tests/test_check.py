@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import shutil
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import torch
 from conftest import ROOT, headless_env
 from torch import nn
 
+import linreg
 from practice import answers, check
 
 PRACTICE = ROOT / "practice"
@@ -59,6 +61,15 @@ def test_the_worked_answers_pass_every_problem():
     results = check.grade(check.load_workspace(PRACTICE / "answers.py"))
     assert all(r.passed for r in results), check.report(results)
     assert check.report(results).count(": PASS") == 3
+
+
+def test_the_worked_train_loop_shows_the_loop_itself():
+    """A stuck learner reads it to learn the loop: it must not hide the steps in linreg.train()."""
+    source = inspect.getsource(answers.train_loop)
+    steps = ["optimizer.zero_grad()", "model(inputs)", "loss.backward()", "optimizer.step()", "loss.item()"]
+    positions = [source.find(step) for step in steps]
+    assert -1 not in positions and positions == sorted(positions), positions
+    assert "train(" not in source
 
 
 def test_a_correct_attempt_written_differently_passes_too():
@@ -177,10 +188,11 @@ def test_heights_in_metres_are_named():
     assert "metres?" in hint_for(attempt(height_weight_data=height_weight_data), "height_weight_data")
 
 
-def test_training_on_raw_heights_is_told_to_standardize():
+@pytest.mark.parametrize("trainer", [answers.train_loop, linreg.train], ids=["runs on to NaN", "stops"])
+def test_training_on_raw_heights_is_told_to_standardize(trainer):
     def fit_line(heights, weights):
         model = nn.Linear(1, 1)
-        answers.train_loop(model, torch.optim.SGD(model.parameters(), lr=0.01), heights, weights, 100)
+        trainer(model, torch.optim.SGD(model.parameters(), lr=0.01), heights, weights, 100)
         return model.weight.item(), model.bias.item()
 
     hint = hint_for(attempt(fit_line=fit_line), "fit_line")
