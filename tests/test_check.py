@@ -158,17 +158,72 @@ def test_a_loop_that_updates_by_hand_instead_of_with_the_optimizer_is_caught():
     assert "with Adam it does not" in hint_for(attempt(train_loop=train_loop), "train_loop")
 
 
-def test_losses_recorded_after_the_step_are_named():
-    def train_loop(model, optimizer, inputs, targets, epochs):
-        loss_function, losses = nn.MSELoss(), []
-        for _ in range(epochs):
-            optimizer.zero_grad()
-            loss_function(model(inputs), targets).backward()
-            optimizer.step()
-            losses.append(loss_function(model(inputs), targets).item())  # measured after the update
-        return losses
+def loop_recording_after_the_step(model, optimizer, inputs, targets, epochs):
+    """A learner's loop that measures the loss again after the update."""
+    loss_function, losses = nn.MSELoss(), []
+    for _ in range(epochs):
+        optimizer.zero_grad()
+        loss_function(model(inputs), targets).backward()
+        optimizer.step()
+        losses.append(loss_function(model(inputs), targets).item())
+    return losses
 
-    assert "one epoch ahead" in hint_for(attempt(train_loop=train_loop), "train_loop")
+
+def loop_with_a_summed_loss(model, optimizer, inputs, targets, epochs):
+    """A learner's loop whose loss adds the squared errors up instead of averaging them."""
+
+    def epoch() -> float:
+        optimizer.zero_grad()
+        loss = nn.MSELoss(reduction="sum")(model(inputs), targets)
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+
+    return [epoch() for _ in range(epochs)]
+
+
+def test_losses_recorded_after_the_step_are_named():
+    assert "one epoch ahead" in hint_for(attempt(train_loop=loop_recording_after_the_step), "train_loop")
+
+
+def test_a_summed_loss_is_named():
+    hint = hint_for(attempt(train_loop=loop_with_a_summed_loss), "train_loop")
+    assert "4 times the MSE" in hint and "reduction='sum'" in hint  # the checker's data has 4 rows
+
+
+@pytest.mark.parametrize(
+    "loop",
+    [
+        loop_without_zero_grad,
+        loop_stepping_before_backward,
+        loop_recording_after_the_step,
+        loop_with_a_summed_loss,
+    ],
+)
+def test_a_broken_train_loop_is_reported_first_and_not_blamed_on_its_callers(tmp_path, loop):
+    """The worked answers with the learner's broken loop: fit_line() and compare_optimizers() call it."""
+    path = tmp_path / f"{loop.__name__}.py"
+    broken = inspect.getsource(loop).replace(f"def {loop.__name__}(", "def train_loop(", 1)
+    path.write_text((PRACTICE / "answers.py").read_text() + "\n\n" + broken)  # the later def wins
+    results = check.grade(check.load_workspace(path), path)
+    verdicts = {r.function: r for r in results}
+    assert results[0].function == "train_loop" and not results[0].passed
+    callers = [verdicts[name] for name in ("fit_line", "compare_optimizers") if not verdicts[name].passed]
+    assert callers  # otherwise there would be nothing to test
+    for result in callers:
+        assert result.hint.startswith("it calls your train_loop(), which fails its own check"), result.hint
+    assert verdicts["height_weight_data"].passed and verdicts["plot_loss_curves"].passed  # they don't use it
+    headings = [line for line in check.report(results).splitlines() if line.startswith("Problem ")]
+    assert headings[0].startswith("Problem 3 comes first") and headings[1].startswith("Problem 3, ")
+
+
+def test_a_failing_check_that_does_not_call_the_broken_loop_keeps_its_own_hint():
+    def fit_line(heights, weights):
+        return 1.0, 0.0  # no training at all
+
+    workspace = attempt(train_loop=loop_without_zero_grad, fit_line=fit_line)
+    hint = next(r.hint for r in check.grade(workspace) if r.function == "fit_line")
+    assert "is not the least-squares line" in hint
 
 
 def test_targets_of_shape_n_are_named():
