@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import copy
 import importlib.util
+import itertools
 import math
 import os
 import shutil
@@ -126,17 +127,31 @@ def first_difference(a: list[float], b: list[float], rtol: float = 1e-4) -> int:
     return int(close.argmin()) if not close.all() else min(len(a), len(b))
 
 
-def as_losses(value: object, epochs: int, who: str) -> list[float]:
+def counted(n: int, noun: str, plural: str = "") -> str:
+    """'1 epoch', '2 epochs': hints read as sentences."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+def as_floats(value: object, who: str) -> list[float]:
     """The learner's loss history as floats, or a hint about what was returned instead."""
     if not isinstance(value, (list, tuple)):
         raise CheckError(f"{who} returned {type(value).__name__}; return a list with one float per epoch")
     if any(isinstance(v, torch.Tensor) for v in value):
         raise CheckError(f"{who} returned tensors: keep loss.item(), a plain float, for each epoch")
-    if len(value) != epochs:
-        raise CheckError(
-            f"{who} returned {len(value)} losses for {epochs} epochs: keep exactly one per epoch"
-        )
     return [float(v) for v in value]
+
+
+def one_per_epoch(losses: list[float], epochs: int, who: str) -> list[float]:
+    if len(losses) != epochs:
+        raise CheckError(
+            f"{who} returned {counted(len(losses), 'loss', 'losses')} for {counted(epochs, 'epoch')}: "
+            f"keep exactly one per epoch"
+        )
+    return losses
+
+
+def as_losses(value: object, epochs: int, who: str) -> list[float]:
+    return one_per_epoch(as_floats(value, who), epochs, who)
 
 
 # --- Problem 3: the training loop and the loss-curve figure ---
@@ -211,7 +226,7 @@ def diagnose_loop(
         )
     agree = first_difference(losses, expected)
     return (
-        f"the loss history matches the reference for {agree} epochs, then differs: each epoch "
+        f"the loss history matches the reference for {counted(agree, 'epoch')}, then differs: each epoch "
         f"must do zero_grad(), forward, loss, backward(), step(), once each, in that order"
     )
 
@@ -443,7 +458,32 @@ def learning_rate_and_losses(entry: object, name: str) -> tuple[float, list[floa
         raise CheckError(
             f'result["{name}"][0] must be the learning rate you used, a positive number; got {lr!r}'
         )
-    return float(lr), as_losses(entry[1], COMPARE_EPOCHS, f"the {name} run")
+    losses = as_floats(entry[1], f"the {name} run")
+    if diverged(losses):  # before the length: a run stopped at its divergence is short
+        raise CheckError(diverged_hint(name, float(lr), losses))
+    return float(lr), one_per_epoch(losses, COMPARE_EPOCHS, f"the {name} run")
+
+
+def diverged(losses: list[float]) -> bool:
+    """NaN or infinity, or a loss that ends above where it began."""
+    return not all(map(math.isfinite, losses)) or (len(losses) > 1 and losses[-1] > losses[0])
+
+
+def diverged_hint(name: str, lr: float, losses: list[float]) -> str:
+    finite = list(itertools.takewhile(math.isfinite, losses))
+    if len(finite) < len(losses):
+        what = f"its loss became {losses[len(finite)]} in epoch {len(finite) + 1}"
+    else:
+        what = f"its loss grew from {losses[0]:.4g} to {losses[-1]:.4g}"
+    why = {
+        "SGD": "SGD is stable only below 2 / the loss's largest curvature, and each step past it "
+        "overshoots the minimum by more than the last",
+        "Adam": "its steps of about lr each jump back and forth across the minimum",
+    }[name]
+    return (
+        f"the {name} run at learning rate {lr:g} diverged ({what}): {why}. Use a smaller learning "
+        f"rate: try {lr / 10:g}"
+    )
 
 
 def mismatch_hint(name: str, lr: float, losses: list[float], expected: list[float]) -> str:
@@ -452,18 +492,25 @@ def mismatch_hint(name: str, lr: float, losses: list[float], expected: list[floa
             f"the {name} run did not begin from start's parameters (its first loss is {losses[0]:.6g}, "
             f"start's is {expected[0]:.6g}): train a copy, copy.deepcopy(start), for each optimizer"
         )
+    agree = counted(first_difference(losses, expected, 1e-3), "epoch")
     return (
         f"the {name} losses differ from optim.{name}(lr={lr:g}), default settings, from start's "
-        f"parameters after {first_difference(losses, expected, 1e-3)} epochs: is {lr:g} really the "
-        f"learning rate you trained with?"
+        f"parameters after {agree}: is {lr:g} really the learning rate you trained with?"
     )
+
+
+def larger_learning_rates(lr: float, count: int = 3) -> str:
+    """The next `count` values of 0.01, 0.03, 0.1, 0.3, 1, 3, ... above lr: '0.3, 1, 3' for 0.1."""
+    decade = math.floor(math.log10(lr))
+    series = [m * 10.0**e for e in range(decade, decade + 3) for m in (1, 3)]
+    return ", ".join(f"{v:g}" for v in [v for v in series if v > lr * (1 + 1e-9)][:count])
 
 
 def not_converged_hint(name: str, lr: float, final: float, optimal: float) -> str:
     ratio = f"{final / optimal:.1f} times" if final > 2 * optimal else f"{100 * (final / optimal - 1):.1f} %"
     advice = {
         "Adam": "Adam moves each parameter by about lr per step, however large the gradient, so a small "
-        "learning rate crawls. Try larger ones (0.1, 0.3, 1) and keep the fastest",
+        f"learning rate crawls. Try larger ones ({larger_learning_rates(lr)}) and keep the fastest",
         "SGD": "try a larger learning rate, up to the largest stable one (2 / the loss's largest curvature)",
     }[name]
     return (

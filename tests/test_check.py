@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import inspect
+import math
 import shutil
 import subprocess
 import sys
@@ -275,6 +277,55 @@ def test_adam_left_at_a_learning_rate_that_does_not_converge_is_named():
     hint = hint_for(attempt(compare_optimizers=compare_optimizers), "compare_optimizers")
     assert hint.startswith("Adam at learning rate 0.01 ends") and "has not converged" in hint
     assert "Try larger ones" in hint
+
+
+def comparison(rates: dict[str, float], trained_at: dict[str, float] | None = None):
+    """A learner's compare_optimizers() with fixed learning rates; trained_at: the rates really used."""
+
+    def compare_optimizers(start, inputs, targets, epochs):
+        results = {}
+        for name, lr in rates.items():
+            model = copy.deepcopy(start)
+            optimizer = answers.OPTIMIZERS[name](model.parameters(), lr=(trained_at or rates)[name])
+            results[name] = (lr, answers.train_loop(model, optimizer, inputs, targets, epochs))
+        return results
+
+    return compare_optimizers
+
+
+def keeping_finite_losses(compare_optimizers):
+    """The same learner, keeping only each run's finite losses, as answers.train_copy() does."""
+
+    def kept(start, inputs, targets, epochs):
+        results = compare_optimizers(start, inputs, targets, epochs)
+        return {name: (lr, [v for v in losses if math.isfinite(v)]) for name, (lr, losses) in results.items()}
+
+    return kept
+
+
+@pytest.mark.parametrize(
+    "compare_optimizers",
+    [comparison({"SGD": 1.0, "Adam": 1.0}), keeping_finite_losses(comparison({"SGD": 1.0, "Adam": 1.0}))],
+    ids=["runs on to NaN", "stops at the divergence"],
+)
+def test_sgd_at_a_learning_rate_that_diverges_is_told_so(compare_optimizers):
+    hint = hint_for(attempt(compare_optimizers=compare_optimizers), "compare_optimizers")
+    assert hint.startswith("the SGD run at learning rate 1 diverged (its loss ")
+    assert "Use a smaller learning rate: try 0.1" in hint
+    assert "really the learning rate" not in hint
+
+
+def test_adam_is_told_to_try_only_learning_rates_above_the_one_that_failed():
+    hint = hint_for(attempt(compare_optimizers=comparison({"SGD": 0.1, "Adam": 0.1})), "compare_optimizers")
+    assert hint.startswith("Adam at learning rate 0.1 ends") and "has not converged" in hint
+    suggested = hint.split("Try larger ones (")[1].split(")")[0].split(", ")
+    assert suggested and all(float(lr) > 0.1 for lr in suggested), suggested
+
+
+def test_a_learning_rate_other_than_the_one_trained_with_is_named_in_good_english():
+    compare_optimizers = comparison({"SGD": 0.1, "Adam": 1.0}, trained_at={"SGD": 0.05, "Adam": 1.0})
+    hint = hint_for(attempt(compare_optimizers=compare_optimizers), "compare_optimizers")
+    assert "from start's parameters after 1 epoch: is 0.1 really the learning rate" in hint
 
 
 def test_both_optimizers_must_start_from_the_same_parameters():
