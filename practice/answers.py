@@ -92,6 +92,16 @@ def optimal_loss(inputs: torch.Tensor, targets: torch.Tensor) -> float:
     return torch.mean((inputs.double() @ weight.T + bias - targets.double()) ** 2).item()
 
 
+def current_loss(model: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> float:
+    """The model's MSE as it is now: after training, the loss its last update led to.
+
+    A loss history holds each epoch's loss before that epoch's update, so its last
+    value is one update behind the trained model.
+    """
+    with torch.no_grad():  # only measuring: no graph needed
+        return nn.functional.mse_loss(model(inputs), targets).item()
+
+
 def sgd_stability_limit(inputs: torch.Tensor) -> float:
     """The largest learning rate at which full-batch SGD on the MSE does not diverge.
 
