@@ -12,7 +12,7 @@ from conftest import ROOT, finish, start_script
 from test_lesson import FLOAT, floats, line_after
 
 import linreg
-from practice import answers
+from practice import answers, own_data
 
 SOLUTION_1 = "practice/solution_1_height_weight.py"
 SOLUTION_2 = "practice/solution_2_sgd_vs_adam.py"
@@ -274,9 +274,12 @@ def csv_files(tmp_path_factory):
         "header_only.csv": "height,weight\n",
         "empty.csv": "",
         "constant.csv": "height,weight\n170,55\n170,60\n170,65\n",
+        "extra_value.csv": "height,weight\n160,55\n170,65,3\n180,75\n",
     }
     for name, text in contents.items():
-        (folder / name).write_text(text)
+        (folder / name).write_text(text, encoding="utf-8")
+    # As Excel saves "CSV UTF-8": a byte-order mark before the header, glued to the first column's name.
+    (folder / "excel.csv").write_text("height,weight\n158,52.5\n171,70\n", encoding="utf-8-sig")
     return folder
 
 
@@ -312,6 +315,14 @@ CSV_ERRORS = {
     "no rows": (columns_of("header_only.csv"), "has 0 data row(s)"),
     "empty file": (columns_of("empty.csv"), "is empty: it needs a header row"),
     "constant input": (columns_of("constant.csv"), "column 'height' holds 170 in every row"),
+    "more values than columns": (
+        columns_of("extra_value.csv"),
+        "extra_value.csv, line 3: 3 values, but the header names 2 columns",
+    ),
+    "missing column, file from Excel": (
+        columns_of("excel.csv", x="size"),
+        "has no column 'size'; its columns are: height, weight",  # and no byte-order mark in 'height'
+    ),
     "no columns named": (["--csv", "{dir}/good.csv"], "--csv needs --x COLUMN and --y COLUMN"),
     "unknown argument": (["--colour", "red"], "unrecognized arguments: --colour red"),
 }
@@ -336,6 +347,18 @@ def test_a_bad_csv_or_argument_gives_one_line_and_status_2(csv_error_runs, case)
     assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
     assert CSV_ERRORS[case][1] in result.stderr
     assert result.stdout == ""
+
+
+def test_a_csv_from_excel_reads_like_any_other(csv_files):
+    """The byte-order mark Excel writes must not become part of the first column's name."""
+    assert own_data.read_columns(csv_files / "excel.csv", "height", "weight") == ([158, 171], [52.5, 70])
+
+
+def test_own_data_run_by_itself_says_which_script_to_run(tmp_path):
+    result = finish(start_script("practice/own_data.py", tmp_path, *good_csv_arguments(tmp_path)), tmp_path)
+    assert result.returncode == 2 and result.stdout == "" and "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("error: own_data.py only reads the CSV for solution_1_height_weight.py")
 
 
 def test_committed_figures_are_the_ones_the_readme_shows():
