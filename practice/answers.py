@@ -72,6 +72,15 @@ def fit_line(heights: torch.Tensor, weights: torch.Tensor) -> tuple[float, float
     return slope.item(), intercept.item()
 
 
+def line_label(slope: float, intercept: float, minus: str = "-") -> str:
+    """'y = 1.142 x - 109.21': the intercept's sign written as the operator, never '1.142 x -109.21'.
+
+    Figures pass minus='\u2212', the typographic minus sign matplotlib uses on its axes.
+    """
+    sign = minus if intercept < 0 else "+"
+    return f"y = {slope:.3f} x {sign} {abs(intercept):.2f}"
+
+
 # --- Problem 2: SGD against Adam ---
 
 

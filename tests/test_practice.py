@@ -206,7 +206,27 @@ def test_problem_1_population_and_true_line(solution):
     out = solution(SOLUTION_1).stdout
     mean_h, sd_h, mean_w, sd_w, r = floats(line_after(out, "population: "))
     slope = r * sd_w / sd_h  # the regression line of a bivariate normal population
-    assert floats(line_after(out, "true line: ")) == [round(slope, 4), round(mean_w - slope * mean_h, 2)]
+    intercept = mean_w - slope * mean_h
+    # The intercept's sign is written as an operator, '- 117.11', so it cannot read as a factor.
+    printed = re.fullmatch(
+        r"weight = (\S+) kg per cm \* height ([+-]) (\d\S*) kg", line_after(out, "true line: ")
+    )
+    assert printed, line_after(out, "true line: ")
+    assert float(printed[1]) == round(slope, 4)
+    assert float(printed[2] + printed[3]) == round(intercept, 2)
+
+
+@pytest.mark.parametrize(
+    ("slope", "intercept", "label"),
+    [
+        (1.14224, -109.2113, "y = 1.142 x \u2212 109.21"),
+        (0.5, 3.0, "y = 0.500 x + 3.00"),
+        (-2.0, 0.0, "y = -2.000 x + 0.00"),
+    ],
+)
+def test_a_line_in_a_legend_reads_as_an_equation(slope, intercept, label):
+    """The legend once read '1.142 x -109.21', a product at first sight."""
+    assert answers.line_label(slope, intercept, minus="\u2212") == label
 
 
 def test_problem_1_sample_statistics(solution, people):
