@@ -214,9 +214,9 @@ def diagnose_loop(
         )
     if math.isclose(losses[0], len(inputs) * expected[0], rel_tol=1e-4):
         return (
-            f"the first epoch's loss is {len(inputs)} times the MSE of the model you were given, one "
-            f"time per example: nn.MSELoss(reduction='sum') adds the squared errors up, which makes "
-            f"every gradient and step {len(inputs)} times larger. Use nn.MSELoss(), the mean"
+            f"the first epoch's loss is {len(inputs)} times the MSE of the model you were given, once "
+            f"per example: nn.MSELoss(reduction='sum') adds the squared errors up instead of averaging "
+            f"them, which makes every gradient and step {len(inputs)} times larger. Use nn.MSELoss()"
         )
     if not math.isclose(losses[0], expected[0], rel_tol=1e-4):
         return (
