@@ -22,6 +22,7 @@ from practice import answers, check
 
 PRACTICE = ROOT / "practice"
 FUNCTIONS = [name for _, name, _ in check.CHECKS]
+CREATED = "created practice/my_answers.py from the template: write your answers there"
 
 
 def attempt(**changes) -> SimpleNamespace:
@@ -118,8 +119,7 @@ def practice_copy(tmp_path) -> Path:
 
 def test_the_first_run_copies_the_template_to_my_answers_and_grades_that(practice_copy):
     result = run_checker(practice_copy / "check.py", cwd=practice_copy.parent)
-    created = "created practice/my_answers.py from the template: write your answers there\n"
-    assert result.stdout.startswith(created + "Checking practice/my_answers.py\n")
+    assert result.stdout.startswith(f"{CREATED}\nChecking practice/my_answers.py\n")
     assert (practice_copy / "my_answers.py").read_text() == (PRACTICE / "exercises.py").read_text()
     assert_all_not_implemented(result)
 
@@ -400,8 +400,9 @@ def test_a_file_that_cannot_be_loaded_gives_one_line_and_status_2(tmp_path, caps
     assert out == "" and expected in err and err.count("\n") == 1
 
 
-def test_the_readme_quotes_a_hint_the_checker_really_gives():
+def test_the_readme_quotes_what_the_checker_really_prints():
     practice = (ROOT / "README.md").read_text().split("<!-- practice:start -->")[1]
-    quoted = practice.split("```text\n")[1].split("\n```")[0]
+    created, hint = [block.split("\n```")[0] for block in practice.split("```text\n")[1:3]]
+    assert created == CREATED  # what the first run prints: see the test of the first run
     report = check.report(check.grade(attempt(train_loop=loop_without_zero_grad)))
-    assert quoted in [line.strip() for line in report.splitlines()]
+    assert hint in [line.strip() for line in report.splitlines()]
