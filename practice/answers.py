@@ -10,6 +10,7 @@ Try the exercises before reading on.
 from __future__ import annotations
 
 import copy
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -18,14 +19,7 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn, optim
 
-from linreg import (
-    DivergenceError,
-    LinearRegression,
-    least_squares,
-    original_units,
-    standardize,
-    train,
-)
+from linreg import LinearRegression, least_squares, original_units, standardize
 
 # Problem 1's population: adult men (20 and over) in the US National Health and Nutrition
 # Examination Survey 2015-2018, as reported by Fryar CD, Carroll MD, Gu Q, Afful J, Ogden CL,
@@ -78,6 +72,15 @@ def fit_line(heights: torch.Tensor, weights: torch.Tensor) -> tuple[float, float
     return slope.item(), intercept.item()
 
 
+def line_label(slope: float, intercept: float, minus: str = "-") -> str:
+    """'y = 1.142 x - 109.21': the intercept's sign written as the operator, never '1.142 x -109.21'.
+
+    Figures pass minus='\u2212', the typographic minus sign matplotlib uses on its axes.
+    """
+    sign = minus if intercept < 0 else "+"
+    return f"y = {slope:.3f} x {sign} {abs(intercept):.2f}"
+
+
 # --- Problem 2: SGD against Adam ---
 
 
@@ -98,6 +101,16 @@ def optimal_loss(inputs: torch.Tensor, targets: torch.Tensor) -> float:
     return torch.mean((inputs.double() @ weight.T + bias - targets.double()) ** 2).item()
 
 
+def current_loss(model: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> float:
+    """The model's MSE as it is now: after training, the loss its last update led to.
+
+    A loss history holds each epoch's loss before that epoch's update, so its last
+    value is one update behind the trained model.
+    """
+    with torch.no_grad():  # only measuring: no graph needed
+        return nn.functional.mse_loss(model(inputs), targets).item()
+
+
 def sgd_stability_limit(inputs: torch.Tensor) -> float:
     """The largest learning rate at which full-batch SGD on the MSE does not diverge.
 
@@ -113,11 +126,10 @@ def train_copy(
 ) -> Run:
     model = copy.deepcopy(start)  # every run begins from the same parameters, and start stays as it is
     optimizer = OPTIMIZERS[name](model.parameters(), lr=lr)
-    try:
-        losses = train_loop(model, optimizer, inputs, targets, epochs)
-    except DivergenceError as error:
-        return Run(name, lr, error.losses, model, diverged=True)
-    return Run(name, lr, losses, model, diverged=False)
+    losses = train_loop(model, optimizer, inputs, targets, epochs)
+    # A diverged run's loss overflows to inf, then NaN: keep the epochs before that.
+    finite = list(itertools.takewhile(math.isfinite, losses))
+    return Run(name, lr, finite, model, diverged=len(finite) < len(losses))
 
 
 def sweep(start: nn.Module, inputs: torch.Tensor, targets: torch.Tensor, epochs: int) -> list[Run]:
@@ -160,8 +172,16 @@ def compare_optimizers(
 def train_loop(
     model: nn.Module, optimizer: optim.Optimizer, inputs: torch.Tensor, targets: torch.Tensor, epochs: int
 ) -> list[float]:
-    """The lesson's training loop already keeps every epoch's loss (loss.item(), before the step)."""
-    return train(model, optimizer, inputs, targets, epochs)
+    """Full-batch training, written out; returns the loss of every epoch, measured before its update."""
+    loss_function = nn.MSELoss()
+    losses = []
+    for _ in range(epochs):
+        optimizer.zero_grad()  # backward() adds to .grad: clear the last epoch's gradients first
+        loss = loss_function(model(inputs), targets)  # forward pass, then how wrong it is
+        loss.backward()  # the gradient of the loss with respect to every parameter
+        optimizer.step()  # move the parameters against it, as the optimizer (SGD, Adam) does
+        losses.append(loss.item())  # a plain float: keeping the tensor would keep its whole graph
+    return losses
 
 
 def plot_loss_curves(histories: dict[str, list[float]], optimal_loss: float) -> Figure:

@@ -1,13 +1,18 @@
 """Grade an attempt at the practice problems: PASS or FAIL per problem, with a hint.
 
-    python practice/check.py            # grades practice/exercises.py, your workspace
+    python practice/check.py            # grades practice/my_answers.py, your attempt
     python practice/check.py FILE       # grades any file with the same five functions
+
+practice/exercises.py is the template and stays as it is. The first run without FILE
+copies it to practice/my_answers.py, where you write your answers (git ignores it).
 
 Each function runs on the checker's own data and is compared with a reference
 computed here: the training loop's losses with a reference loop run from the same
 starting parameters, the fitted line with the exact least-squares line, and so on.
 When they differ, the checker replays the classic mistakes (no zero_grad(), step()
-before backward(), ...) to name the one your code most likely makes.
+before backward(), ...) to name the one your code most likely makes. train_loop() is
+checked first: while it fails, a function that calls it is told to wait for its fix,
+not given a hint about a mistake that the loop causes.
 
 Exit status: 0 when everything passes, 1 when something fails, 2 when FILE cannot
 be loaded.
@@ -17,11 +22,15 @@ from __future__ import annotations
 
 import copy
 import importlib.util
+import itertools
 import math
+import os
+import shutil
 import sys
 import traceback
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
@@ -43,7 +52,9 @@ from linreg import DivergenceError, LinearRegression, TrainingError, distance_ti
 # on a busy machine it can make each backward() thousands of times slower.
 torch.set_num_threads(1)
 
-WORKSPACE = Path(__file__).resolve().parent / "exercises.py"
+PRACTICE = Path(__file__).resolve().parent
+TEMPLATE = PRACTICE / "exercises.py"  # the stubs, kept pristine: the learner's copy is graded
+WORKSPACE = PRACTICE / "my_answers.py"  # the learner's attempt, git-ignored
 PROBLEMS = {1: "height -> weight", 2: "SGD against Adam", 3: "the loss curve"}
 OPTIMIZERS = {"SGD": optim.SGD, "Adam": optim.Adam}
 TOLERANCE = 0.01  # a line or a run counts as converged within 1 % of the optimal loss
@@ -116,17 +127,31 @@ def first_difference(a: list[float], b: list[float], rtol: float = 1e-4) -> int:
     return int(close.argmin()) if not close.all() else min(len(a), len(b))
 
 
-def as_losses(value: object, epochs: int, who: str) -> list[float]:
+def counted(n: int, noun: str, plural: str = "") -> str:
+    """'1 epoch', '2 epochs': hints read as sentences."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+def as_floats(value: object, who: str) -> list[float]:
     """The learner's loss history as floats, or a hint about what was returned instead."""
     if not isinstance(value, (list, tuple)):
         raise CheckError(f"{who} returned {type(value).__name__}; return a list with one float per epoch")
     if any(isinstance(v, torch.Tensor) for v in value):
         raise CheckError(f"{who} returned tensors: keep loss.item(), a plain float, for each epoch")
-    if len(value) != epochs:
-        raise CheckError(
-            f"{who} returned {len(value)} losses for {epochs} epochs: keep exactly one per epoch"
-        )
     return [float(v) for v in value]
+
+
+def one_per_epoch(losses: list[float], epochs: int, who: str) -> list[float]:
+    if len(losses) != epochs:
+        raise CheckError(
+            f"{who} returned {counted(len(losses), 'loss', 'losses')} for {counted(epochs, 'epoch')}: "
+            f"keep exactly one per epoch"
+        )
+    return losses
+
+
+def as_losses(value: object, epochs: int, who: str) -> list[float]:
+    return one_per_epoch(as_floats(value, who), epochs, who)
 
 
 # --- Problem 3: the training loop and the loss-curve figure ---
@@ -187,6 +212,12 @@ def diagnose_loop(
             "your losses are one epoch ahead of the reference: keep the loss computed in the "
             "forward pass, before optimizer.step() changes the parameters"
         )
+    if math.isclose(losses[0], len(inputs) * expected[0], rel_tol=1e-4):
+        return (
+            f"the first epoch's loss is {len(inputs)} times the MSE of the model you were given, once "
+            f"per example: nn.MSELoss(reduction='sum') adds the squared errors up instead of averaging "
+            f"them, which makes every gradient and step {len(inputs)} times larger. Use nn.MSELoss()"
+        )
     if not math.isclose(losses[0], expected[0], rel_tol=1e-4):
         return (
             f"the first epoch's loss is {losses[0]:.6g}, but the MSE of the model you were given "
@@ -195,7 +226,7 @@ def diagnose_loop(
         )
     agree = first_difference(losses, expected)
     return (
-        f"the loss history matches the reference for {agree} epochs, then differs: each epoch "
+        f"the loss history matches the reference for {counted(agree, 'epoch')}, then differs: each epoch "
         f"must do zero_grad(), forward, loss, backward(), step(), once each, in that order"
     )
 
@@ -344,20 +375,14 @@ def check_fit_line(fit_line: Callable) -> None:
     heights, weights = fit_line_data()
     try:
         value = fit_line(heights.clone(), weights.clone())
-    except DivergenceError as error:
-        raise CheckError(
-            f"training diverged ({error}). Heights around 170 cm make the weight's gradient "
-            f"thousands of times steeper than the bias's: standardize the heights "
-            f"(linreg.standardize), then map the line back to cm (linreg.original_units)"
-        ) from None
+    except DivergenceError as error:  # linreg.train() stops a diverging run
+        raise CheckError(diverged_fit_hint(str(error))) from None
     slope, intercept = two_numbers(value)
+    if not (math.isfinite(slope) and math.isfinite(intercept)):  # a loop of one's own runs on to NaN
+        raise CheckError(diverged_fit_hint("fit_line() returned NaN or infinity"))
     exact_weight, exact_bias = least_squares(heights, weights)
     exact_slope, exact_intercept = exact_weight.item(), exact_bias.item()
     x, y = heights.double().flatten(), weights.double().flatten()
-    if not (math.isfinite(slope) and math.isfinite(intercept)):
-        raise CheckError(
-            "fit_line() returned NaN or infinity: the training diverged. Standardize the heights first"
-        )
     std = x.std(correction=0).item()
     if math.isclose(slope, exact_slope * std, rel_tol=0.02):
         raise CheckError(
@@ -379,6 +404,14 @@ def check_fit_line(fit_line: Callable) -> None:
             f"is {100 * excess:.1f} % higher. Train longer or with a larger learning rate, on "
             f"standardized heights"
         )
+
+
+def diverged_fit_hint(detail: str) -> str:
+    return (
+        f"training diverged ({detail}). Heights around 170 cm make the weight's gradient "
+        f"thousands of times steeper than the bias's: standardize the heights "
+        f"(linreg.standardize), then map the line back to cm (linreg.original_units)"
+    )
 
 
 def two_numbers(value: object) -> tuple[float, float]:
@@ -425,7 +458,32 @@ def learning_rate_and_losses(entry: object, name: str) -> tuple[float, list[floa
         raise CheckError(
             f'result["{name}"][0] must be the learning rate you used, a positive number; got {lr!r}'
         )
-    return float(lr), as_losses(entry[1], COMPARE_EPOCHS, f"the {name} run")
+    losses = as_floats(entry[1], f"the {name} run")
+    if diverged(losses):  # before the length: a run stopped at its divergence is short
+        raise CheckError(diverged_hint(name, float(lr), losses))
+    return float(lr), one_per_epoch(losses, COMPARE_EPOCHS, f"the {name} run")
+
+
+def diverged(losses: list[float]) -> bool:
+    """NaN or infinity, or a loss that ends above where it began."""
+    return not all(map(math.isfinite, losses)) or (len(losses) > 1 and losses[-1] > losses[0])
+
+
+def diverged_hint(name: str, lr: float, losses: list[float]) -> str:
+    finite = list(itertools.takewhile(math.isfinite, losses))
+    if len(finite) < len(losses):
+        what = f"its loss became {losses[len(finite)]} in epoch {len(finite) + 1}"
+    else:
+        what = f"its loss grew from {losses[0]:.4g} to {losses[-1]:.4g}"
+    why = {
+        "SGD": "SGD is stable only below 2 / the loss's largest curvature, and each step past it "
+        "overshoots the minimum by more than the last",
+        "Adam": "its steps of about lr each jump back and forth across the minimum",
+    }[name]
+    return (
+        f"the {name} run at learning rate {lr:g} diverged ({what}): {why}. Use a smaller learning "
+        f"rate: try {lr / 10:g}"
+    )
 
 
 def mismatch_hint(name: str, lr: float, losses: list[float], expected: list[float]) -> str:
@@ -434,18 +492,25 @@ def mismatch_hint(name: str, lr: float, losses: list[float], expected: list[floa
             f"the {name} run did not begin from start's parameters (its first loss is {losses[0]:.6g}, "
             f"start's is {expected[0]:.6g}): train a copy, copy.deepcopy(start), for each optimizer"
         )
+    agree = counted(first_difference(losses, expected, 1e-3), "epoch")
     return (
         f"the {name} losses differ from optim.{name}(lr={lr:g}), default settings, from start's "
-        f"parameters after {first_difference(losses, expected, 1e-3)} epochs: is {lr:g} really the "
-        f"learning rate you trained with?"
+        f"parameters after {agree}: is {lr:g} really the learning rate you trained with?"
     )
+
+
+def larger_learning_rates(lr: float, count: int = 3) -> str:
+    """The next `count` values of 0.01, 0.03, 0.1, 0.3, 1, 3, ... above lr: '0.3, 1, 3' for 0.1."""
+    decade = math.floor(math.log10(lr))
+    series = [m * 10.0**e for e in range(decade, decade + 3) for m in (1, 3)]
+    return ", ".join(f"{v:g}" for v in [v for v in series if v > lr * (1 + 1e-9)][:count])
 
 
 def not_converged_hint(name: str, lr: float, final: float, optimal: float) -> str:
     ratio = f"{final / optimal:.1f} times" if final > 2 * optimal else f"{100 * (final / optimal - 1):.1f} %"
     advice = {
         "Adam": "Adam moves each parameter by about lr per step, however large the gradient, so a small "
-        "learning rate crawls. Try larger ones (0.1, 0.3, 1) and keep the fastest",
+        f"learning rate crawls. Try larger ones ({larger_learning_rates(lr)}) and keep the fastest",
         "SGD": "try a larger learning rate, up to the largest stable one (2 / the loss's largest curvature)",
     }[name]
     return (
@@ -456,13 +521,16 @@ def not_converged_hint(name: str, lr: float, final: float, optimal: float) -> st
 
 # --- Running the checks ---
 
+# train_loop() first: answers to problems 1 and 2 may call it, and a broken loop makes their
+# own checks fail for reasons that have nothing to do with them.
 CHECKS: list[tuple[int, str, Callable[[Callable], None]]] = [
+    (3, "train_loop", check_train_loop),
+    (3, "plot_loss_curves", check_plot_loss_curves),
     (1, "height_weight_data", check_height_weight_data),
     (1, "fit_line", check_fit_line),
     (2, "compare_optimizers", check_compare_optimizers),
-    (3, "train_loop", check_train_loop),
-    (3, "plot_loss_curves", check_plot_loss_curves),
 ]
+REPORT_ORDER = (3, 1, 2)  # as graded, so the train_loop() verdict that other hints refer to comes first
 
 
 def load_workspace(path: Path) -> ModuleType:
@@ -518,14 +586,57 @@ def grade_one(workspace: object, problem: int, name: str, check: Callable, path:
     return Result(problem, name, True)
 
 
+@contextmanager
+def calls_to_train_loop(workspace: object, function: object) -> Iterator[list[None]]:
+    """Record each call `function` makes to the workspace's train_loop() while the block runs.
+
+    A function finds train_loop() in its module's globals when it calls it, so swapping
+    that entry for a recording wrapper sees every call, also those made through helpers.
+    """
+    calls: list[None] = []
+    loop = getattr(workspace, "train_loop", None)
+    namespace = getattr(function, "__globals__", {})
+    if loop is None or namespace.get("train_loop") is not loop:
+        yield calls
+        return
+
+    def recorded(*args, **kwargs):
+        calls.append(None)
+        return loop(*args, **kwargs)
+
+    namespace["train_loop"] = recorded
+    try:
+        yield calls
+    finally:
+        namespace["train_loop"] = loop
+
+
 def grade(workspace: object, path: Path | None = None) -> list[Result]:
     """Run every check on the functions of `workspace` (a module, or any object with them)."""
-    return [grade_one(workspace, problem, name, check, path) for problem, name, check in CHECKS]
+    (problem, name, check), *others = CHECKS
+    loop = grade_one(workspace, problem, name, check, path)
+    results = [loop]
+    for problem, name, check in others:
+        with calls_to_train_loop(workspace, getattr(workspace, name, None)) as calls:
+            result = grade_one(workspace, problem, name, check, path)
+        if calls and not (loop.passed or result.passed):
+            # Its hint would blame this function for what the loop does wrong: say so instead.
+            result = Result(
+                problem,
+                name,
+                False,
+                "it calls your train_loop(), which fails its own check (problem 3, above): fix "
+                "train_loop() first; until that passes, this check cannot tell whether anything "
+                "else is wrong",
+            )
+        results.append(result)
+    return results
 
 
 def report(results: list[Result]) -> str:
-    lines = []
-    for problem, title in PROBLEMS.items():
+    lines = ["Problem 3 comes first: your answers to problems 1 and 2 may call its train_loop()."]
+    for problem in REPORT_ORDER:
+        title = PROBLEMS[problem]
         mine = [r for r in results if r.problem == problem]
         lines.append(f"Problem {problem}, {title}: {'PASS' if all(r.passed for r in mine) else 'FAIL'}")
         for r in mine:
@@ -537,20 +648,37 @@ def report(results: list[Result]) -> str:
     return "\n".join(lines)
 
 
+def shown(path: Path) -> str:
+    """The path as the learner would type it: relative to where they are, when it is below it."""
+    try:
+        return os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd().resolve()) else str(path)
+    except ValueError:  # on Windows, another drive
+        return str(path)
+
+
+def workspace_path() -> Path:
+    """practice/my_answers.py, copied from the template the first time, so the template stays pristine."""
+    if not WORKSPACE.exists():
+        shutil.copyfile(TEMPLATE, WORKSPACE)
+        print(f"created {shown(WORKSPACE)} from the template: write your answers there")
+    return WORKSPACE
+
+
 def main(argv: list[str]) -> int:
     if len(argv) > 1 or (argv and argv[0].startswith("-")):
         print(
-            "usage: python practice/check.py [FILE]  (FILE defaults to practice/exercises.py)",
+            "usage: python practice/check.py [FILE]  (FILE defaults to practice/my_answers.py, "
+            "a copy of exercises.py made on the first run)",
             file=sys.stderr,
         )
         return 2
-    path = Path(argv[0]) if argv else WORKSPACE
+    path = Path(argv[0]) if argv else workspace_path()
     try:
         workspace = load_workspace(path)
     except LoadError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print(f"Checking {path}\n")
+    print(f"Checking {shown(path)}\n")
     results = grade(workspace, path)
     print(report(results))
     return 0 if all(r.passed for r in results) else 1

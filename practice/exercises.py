@@ -1,9 +1,13 @@
-"""Your workspace for Lesson 06's practice problems.
+"""The template for Lesson 06's practice problems: five functions to write.
 
-Replace each `raise NotImplementedError` with your code, then check your work:
+practice/exercises.py is the template: leave it as it is. Your answers go in
+practice/my_answers.py, a copy of it that the checker makes the first time you
+run it (git ignores that copy):
 
-    python practice/check.py                 # grades this file
+    python practice/check.py                 # grades practice/my_answers.py
     python practice/check.py my_copy.py      # or any file with these five functions
+
+In your copy, replace each `raise NotImplementedError` with your code.
 
 The checker runs each function on its own data and compares the results with a
 reference, so keep the names and the arguments as they are. Tips:

@@ -5,6 +5,8 @@ column y against column x of FILE. Every mistake in the arguments or the file st
 the script with one line on stderr, saying what and where, and exit status 2: never
 a traceback. Only the standard library is used, so a bad file is reported at once,
 before the script spends seconds on importing its numerical libraries.
+
+This file is a module: run the solution script above, not this one.
 """
 
 from __future__ import annotations
@@ -65,7 +67,7 @@ def parse_arguments() -> argparse.Namespace:
 def read_columns(path: Path, x: str, y: str) -> tuple[list[float], list[float]]:
     """Columns x and y of a CSV file as numbers, or a one-line error and exit 2."""
     try:
-        text = path.read_text()
+        text = path.read_text(encoding="utf-8-sig")  # Excel starts its CSVs with a byte-order mark
     except FileNotFoundError:
         fail(f"no such file: {path}")
     except (OSError, UnicodeDecodeError) as error:
@@ -78,6 +80,11 @@ def read_columns(path: Path, x: str, y: str) -> tuple[list[float], list[float]]:
             fail(f"{path} has no column {column!r}; its columns are: {', '.join(reader.fieldnames)}")
     inputs, targets = [], []
     for row in reader:
+        if None in row:  # DictReader files the values beyond the header's columns under None
+            fail(
+                f"{path}, line {reader.line_num}: {len(reader.fieldnames) + len(row[None])} values, but "
+                f"the header names {len(reader.fieldnames)} columns; fix the row or the header"
+            )
         inputs.append(number(row[x], path, reader.line_num, x))
         targets.append(number(row[y], path, reader.line_num, y))
     if len(inputs) < 2:
@@ -104,3 +111,10 @@ def number(cell: str | None, path: Path, line: int, column: str) -> float:
             f"only finite numbers can be fitted"
         )
     return value
+
+
+if __name__ == "__main__":
+    fail(
+        "own_data.py only reads the CSV for solution_1_height_weight.py: run "
+        "python practice/solution_1_height_weight.py --csv FILE --x COLUMN --y COLUMN"
+    )

@@ -51,6 +51,7 @@ from answers import (
     TRUE_SLOPE,
     fit_line,
     height_weight_data,
+    line_label,
     sgd_stability_limit,
 )
 from torch import optim
@@ -104,7 +105,8 @@ else:
         f"population: height {MEAN_HEIGHT_CM} cm (sd {SD_HEIGHT_CM}), weight {MEAN_WEIGHT_KG} kg "
         f"(sd {SD_WEIGHT_KG}), correlation {CORRELATION}"
     )
-    print(f"true line: weight = {TRUE_SLOPE:.4f} kg per cm * height {TRUE_INTERCEPT:+.2f} kg")
+    sign = "-" if TRUE_INTERCEPT < 0 else "+"
+    print(f"true line: weight = {TRUE_SLOPE:.4f} kg per cm * height {sign} {abs(TRUE_INTERCEPT):.2f} kg")
     heights, weights = height_weight_data(n=1000, seed=0)
     print(f"sample of {len(heights)}, seed 0:")
 print(describe_sample(heights, weights, x_name, y_name))
@@ -189,14 +191,27 @@ if not own_data:
 # ## 4. The plot
 
 # %%
+MINUS = "\u2212"  # the minus sign matplotlib's axes use: in the legend, '- 109.21' reads as subtraction
 fig, ax = plt.subplots(figsize=(7, 4.5))
-ax.scatter(heights.flatten(), weights.flatten(), s=8, alpha=0.35, color="gray", label="data")
+crowded = len(heights) > 100  # small faint dots for a crowd, larger solid ones for a few rows
+ax.scatter(
+    heights.flatten(),
+    weights.flatten(),
+    s=8 if crowded else 30,
+    alpha=0.35 if crowded else 0.8,
+    color="gray",
+    label="data",
+)
 line_x = torch.linspace(heights.min().item(), heights.max().item(), 2)
-ax.plot(line_x, slope * line_x + intercept, linewidth=2, label=f"trained: {slope:.3f} x {intercept:+.2f}")
-if not own_data:
-    true_label = f"true line: {TRUE_SLOPE:.3f} x {TRUE_INTERCEPT:+.2f}"
+trained_label = "trained: " + line_label(slope, intercept, MINUS)
+ax.plot(line_x, slope * line_x + intercept, linewidth=2, label=trained_label)
+if own_data:
+    title = f"{y_name} against {x_name}, from {own.path.name}"
+else:
+    title = f"Weight against height: {len(heights)} synthetic adults"
+    true_label = "true line: " + line_label(TRUE_SLOPE, TRUE_INTERCEPT, MINUS)
     ax.plot(line_x, TRUE_SLOPE * line_x + TRUE_INTERCEPT, "--", color="black", label=true_label)
-ax.set(xlabel=x_name, ylabel=y_name, title=f"{y_name} against {x_name}: data and fitted line")
+ax.set(xlabel=x_name, ylabel=y_name, title=title)
 ax.legend()
 fig.tight_layout()
 print("saved", save_figure(fig, "own_data_fit.png" if own_data else "height_weight.png").name)

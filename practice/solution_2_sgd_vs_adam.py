@@ -16,6 +16,7 @@ import torch
 from answers import (
     OPTIMIZERS,
     SWEEP,
+    current_loss,
     epochs_to_converge,
     fastest,
     optimal_loss,
@@ -43,22 +44,27 @@ print(f"optimal loss (least squares): {best:.6f}")
 # One sweep trains a fresh copy of the same start with each optimizer at each learning
 # rate of `SWEEP` (0.01, 0.1 and 1). We look at it in two parts; first, both optimizers at the
 # lesson's learning rate, 0.01, and the very first step each one takes.
+#
+# "The loss after 500 epochs" is the MSE of the trained model, after its 500th update
+# (`current_loss()`), as in `deeper.py`. The loss history is one update behind: its
+# last value is the loss of epoch 500, measured before that epoch's update.
 
 # %%
 runs = sweep(start, distances, times, EPOCHS)
 same_lr = {run.optimizer: run for run in runs if run.lr == 0.01}
 for name, run in same_lr.items():
-    ratio = run.losses[-1] / best
+    after = current_loss(run.model, distances, times)
     print(
-        f"{name:4} at lr 0.01: loss after {EPOCHS} epochs {run.losses[-1]:.6f}, {ratio:.2f} times the optimal"
+        f"{name:4} at lr 0.01: loss after {EPOCHS} epochs {after:.6f}, {after / best:.2f} times the optimal"
     )
 first_steps = {name: train_copy(start, name, 0.01, distances, times, 1) for name in OPTIMIZERS}
 moved = {
     name: run.model.linear.weight.item() - start.linear.weight.item() for name, run in first_steps.items()
 }
+gradient = first_steps["SGD"].model.linear.weight.grad.item()  # backward() ran at the start's parameters
 print(
-    f"first step: SGD moved the weight by {moved['SGD']:.4f} (0.01 times its gradient, "
-    f"{moved['SGD'] / -0.01:.2f}), Adam by {moved['Adam']:.4f}"
+    f"first step: the weight's gradient is {gradient:.2f}; SGD moved the weight by {moved['SGD']:.4f} "
+    f"(-0.01 times the gradient), Adam by {moved['Adam']:.4f} (about lr)"
 )
 
 # %% [markdown]
@@ -78,9 +84,9 @@ print(
 # %% [markdown]
 # ## 2. A learning rate for each: the sweep
 #
-# The whole sweep, 500 epochs per run. "Within 1 %" is the epoch from which the loss stays within 1 % of
-# the optimal loss; we keep, for each optimizer, the learning rate that gets there
-# first.
+# The whole sweep, 500 epochs per run. "Final loss" is the loss after the 500 epochs;
+# "within 1 %" is the epoch from which the loss stays within 1 % of the optimal loss. We
+# keep, for each optimizer, the learning rate that gets there first.
 
 # %%
 print("\n=== 2. A learning rate for each: the sweep ===")
@@ -91,7 +97,7 @@ def describe(run) -> str:
     if run.diverged:
         return f"{'diverged at epoch ' + str(len(run.losses) + 1):>24}"
     epoch = epochs_to_converge(run.losses, best)
-    return f"{run.losses[-1]:12.6f}{'-' if epoch is None else epoch:>12}"
+    return f"{current_loss(run.model, distances, times):12.6f}{'-' if epoch is None else epoch:>12}"
 
 
 print(f"{'':8}{'SGD':>24}{'Adam':>24}")
@@ -107,8 +113,11 @@ print("chosen: " + ", ".join(f"{name} lr {run.lr:g}" for name, run in chosen.ite
 print(f"SGD is stable on this data only below lr {sgd_stability_limit(distances):.4f}")
 
 # %% [markdown]
-# Above its limit SGD overshoots the minimum by more each step, and the loss explodes;
-# just below the limit it is fastest. Adam is stable even at 1: its steps do not grow
+# Above its limit SGD overshoots the minimum by more each step, and the loss explodes:
+# at 1 it diverges. Of the three rates tried, it is fastest at 0.1, the largest of them
+# below the limit: the larger the step, the fewer are needed, as long as they stay
+# stable. (Three rates cannot tell how much faster a rate between 0.1 and the limit
+# would be; `deeper.py` sweeps many.) Adam is stable even at 1: its steps do not grow
 # with the gradient.
 #
 # ## 3. The comparison, each at its own learning rate
@@ -120,7 +129,8 @@ print(f"{'':8}{'lr':>6}{'final loss':>12}{'within 1 % from epoch':>23}{'weight':
 for name, run in chosen.items():
     weight, bias = run.model.linear.weight.item(), run.model.linear.bias.item()
     epoch = epochs_to_converge(run.losses, best)
-    print(f"{name:8}{run.lr:>6g}{run.losses[-1]:12.6f}{epoch:>23}{weight:9.4f}{bias:9.4f}")
+    after = current_loss(run.model, distances, times)
+    print(f"{name:8}{run.lr:>6g}{after:12.6f}{epoch:>23}{weight:9.4f}{bias:9.4f}")
 print(f"{'exact':8}{'':>6}{best:12.6f}{'':>23}{exact_weight.item():9.4f}{exact_bias.item():9.4f}")
 
 # %% [markdown]

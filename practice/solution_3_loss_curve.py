@@ -45,7 +45,7 @@ for epoch in (1, 2, 10, 100, 500):
 # %%
 best = optimal_loss(distances, times)
 excess = 100 * (losses[-1] / best - 1)
-print(f"optimal loss (least squares): {best:.6f}; after 500 epochs the loss is {excess:.1f}% above it")
+print(f"optimal loss (least squares): {best:.6f}; in epoch 500 the loss is {excess:.1f}% above it")
 orders = math.log10(losses[0] / losses[-1])
 early_share = 100 * (losses[0] - losses[9]) / (losses[0] - losses[-1])
 print(

@@ -12,7 +12,7 @@ from conftest import ROOT, finish, start_script
 from test_lesson import FLOAT, floats, line_after
 
 import linreg
-from practice import answers
+from practice import answers, own_data
 
 SOLUTION_1 = "practice/solution_1_height_weight.py"
 SOLUTION_2 = "practice/solution_2_sgd_vs_adam.py"
@@ -77,7 +77,9 @@ def test_problem_3_losses_are_the_lessons_gradient_descent(solution):
 def test_problem_3_summary_is_true(solution):
     out = solution(SOLUTION_3).stdout
     _, _, losses = reference.gradient_descent(DISTANCES, TIMES, *start_of(out), lr=0.01, epochs=500)
-    optimal, excess = floats(line_after(out, "optimal loss (least squares): "))
+    summary = line_after(out, "optimal loss (least squares): ")
+    assert "in epoch 500 the loss is" in summary  # losses[-1] is measured before epoch 500's update
+    optimal, excess = floats(summary)
     assert optimal == round(best_loss(), 6)
     assert excess == pytest.approx(100 * (losses[-1] / best_loss() - 1), abs=0.06)
     orders, share = floats(line_after(out, "the loss spans "))
@@ -95,6 +97,12 @@ def replay(
     return method(DISTANCES, TIMES, *start, lr=lr, epochs=epochs)
 
 
+def final_loss(name: str, start: tuple[float, float], lr: float) -> float:
+    """The MSE after the last of 500 updates: the history's last loss is one update before it."""
+    w, b, _ = replay(name, start, lr)
+    return reference.mse(DISTANCES, TIMES, w, b)
+
+
 def diverged_epoch(start: tuple[float, float], lr: float) -> int:
     """The first epoch whose float32 MSE (a sum of N squares, then / N) would overflow."""
     _, _, losses = reference.gradient_descent(DISTANCES, TIMES, *start, lr=lr, epochs=100)
@@ -106,12 +114,14 @@ def test_problem_2_at_the_same_learning_rate(solution):
     start = start_of(out)
     assert floats(line_after(out, "optimal loss (least squares): ")) == [round(best_loss(), 6)]
     for name in ("SGD", "Adam"):
-        final, ratio = floats(re.search(rf"^{name} +at lr 0.01: (.*)$", out, re.MULTILINE).group(1))
-        expected = replay(name, start, 0.01)[2][-1]
-        assert final == pytest.approx(expected, rel=1e-3)
+        line = re.search(rf"^{name} +at lr 0.01: (.*)$", out, re.MULTILINE).group(1)
+        assert line.startswith("loss after 500 epochs ")
+        final, ratio = floats(line)
+        expected = final_loss(name, start, 0.01)
+        assert final == pytest.approx(expected, rel=1e-4)  # not the loss one update earlier
         assert ratio == pytest.approx(expected / best_loss(), rel=1e-3, abs=0.005)  # 2 decimals
-    sgd_moved, lr, gradient, adam_moved = floats(line_after(out, "first step: "))
-    assert lr == 0.01
+    gradient, sgd_moved, factor, adam_moved = floats(line_after(out, "first step: "))
+    assert factor == -0.01
     dw, _ = reference.mse_gradient(DISTANCES, TIMES, *start)
     assert gradient == pytest.approx(dw, abs=0.01) and sgd_moved == pytest.approx(-0.01 * dw, abs=1e-4)
     # Adam's first step is lr * m_hat / (sqrt(v_hat) + eps) = lr * g / (|g| + eps): the lr itself
@@ -129,7 +139,7 @@ def expected_cell(name: str, start: tuple[float, float], lr: float) -> tuple[str
     if name == "SGD" and lr > reference.sgd_stability_limit(DISTANCES):
         return "diverged", None, diverged_epoch(start, lr)
     losses = replay(name, start, lr)[2]
-    return "converging", losses[-1], reference.first_epoch_within(losses, best_loss(), 0.01)
+    return "converging", final_loss(name, start, lr), reference.first_epoch_within(losses, best_loss(), 0.01)
 
 
 def test_problem_2_sweep_table_is_true(solution):
@@ -145,7 +155,7 @@ def test_problem_2_sweep_table_is_true(solution):
                 assert cell == f"diverged at epoch {epoch}"
             else:
                 printed_final, printed_epoch = cell.split()
-                assert float(printed_final) == pytest.approx(final, rel=1e-3, abs=1e-6)
+                assert float(printed_final) == pytest.approx(final, rel=1e-4, abs=1e-6)
                 assert printed_epoch == ("-" if epoch is None else str(epoch))
 
 
@@ -164,15 +174,17 @@ def test_problem_2_comparison_table_is_true(solution):
     start = start_of(out)
     chosen = chosen_learning_rates(start)
     assert line_after(out, "chosen: ") == ", ".join(f"{name} lr {lr:g}" for name, lr in chosen.items())
-    assert floats(line_after(out, "SGD is stable on this data only below lr ")) == [
-        round(reference.sgd_stability_limit(DISTANCES), 4)
-    ]
+    limit = reference.sgd_stability_limit(DISTANCES)
+    assert floats(line_after(out, "SGD is stable on this data only below lr ")) == [round(limit, 4)]
+    # What the text claims: of the rates tried, SGD is fastest at the largest one below its limit.
+    assert chosen["SGD"] == max(lr for lr in answers.SWEEP if lr < limit)
     section = out[out.index("=== 3.") :]
     slope, intercept = reference.closed_form(DISTANCES, TIMES)
     for name, lr in chosen.items():
         row = re.search(rf"^{name} +(.*)$", section, re.MULTILINE).group(1).split()
         w, b, losses = replay(name, start, lr)
-        assert float(row[0]) == lr and float(row[1]) == pytest.approx(losses[-1], rel=1e-4)
+        assert float(row[0]) == lr
+        assert float(row[1]) == pytest.approx(reference.mse(DISTANCES, TIMES, w, b), rel=1e-4)
         assert int(row[2]) == reference.first_epoch_within(losses, best_loss(), 0.01)
         assert float(row[3]) == pytest.approx(w, abs=1e-4) and float(row[4]) == pytest.approx(b, abs=1e-4)
         assert (round(w, 4), round(b, 4)) == pytest.approx((slope, intercept), abs=2e-4)  # both converge
@@ -194,7 +206,27 @@ def test_problem_1_population_and_true_line(solution):
     out = solution(SOLUTION_1).stdout
     mean_h, sd_h, mean_w, sd_w, r = floats(line_after(out, "population: "))
     slope = r * sd_w / sd_h  # the regression line of a bivariate normal population
-    assert floats(line_after(out, "true line: ")) == [round(slope, 4), round(mean_w - slope * mean_h, 2)]
+    intercept = mean_w - slope * mean_h
+    # The intercept's sign is written as an operator, '- 117.11', so it cannot read as a factor.
+    printed = re.fullmatch(
+        r"weight = (\S+) kg per cm \* height ([+-]) (\d\S*) kg", line_after(out, "true line: ")
+    )
+    assert printed, line_after(out, "true line: ")
+    assert float(printed[1]) == round(slope, 4)
+    assert float(printed[2] + printed[3]) == round(intercept, 2)
+
+
+@pytest.mark.parametrize(
+    ("slope", "intercept", "label"),
+    [
+        (1.14224, -109.2113, "y = 1.142 x \u2212 109.21"),
+        (0.5, 3.0, "y = 0.500 x + 3.00"),
+        (-2.0, 0.0, "y = -2.000 x + 0.00"),
+    ],
+)
+def test_a_line_in_a_legend_reads_as_an_equation(slope, intercept, label):
+    """The legend once read '1.142 x -109.21', a product at first sight."""
+    assert answers.line_label(slope, intercept, minus="\u2212") == label
 
 
 def test_problem_1_sample_statistics(solution, people):
@@ -262,9 +294,12 @@ def csv_files(tmp_path_factory):
         "header_only.csv": "height,weight\n",
         "empty.csv": "",
         "constant.csv": "height,weight\n170,55\n170,60\n170,65\n",
+        "extra_value.csv": "height,weight\n160,55\n170,65,3\n180,75\n",
     }
     for name, text in contents.items():
-        (folder / name).write_text(text)
+        (folder / name).write_text(text, encoding="utf-8")
+    # As Excel saves "CSV UTF-8": a byte-order mark before the header, glued to the first column's name.
+    (folder / "excel.csv").write_text("height,weight\n158,52.5\n171,70\n", encoding="utf-8-sig")
     return folder
 
 
@@ -300,6 +335,14 @@ CSV_ERRORS = {
     "no rows": (columns_of("header_only.csv"), "has 0 data row(s)"),
     "empty file": (columns_of("empty.csv"), "is empty: it needs a header row"),
     "constant input": (columns_of("constant.csv"), "column 'height' holds 170 in every row"),
+    "more values than columns": (
+        columns_of("extra_value.csv"),
+        "extra_value.csv, line 3: 3 values, but the header names 2 columns",
+    ),
+    "missing column, file from Excel": (
+        columns_of("excel.csv", x="size"),
+        "has no column 'size'; its columns are: height, weight",  # and no byte-order mark in 'height'
+    ),
     "no columns named": (["--csv", "{dir}/good.csv"], "--csv needs --x COLUMN and --y COLUMN"),
     "unknown argument": (["--colour", "red"], "unrecognized arguments: --colour red"),
 }
@@ -324,6 +367,18 @@ def test_a_bad_csv_or_argument_gives_one_line_and_status_2(csv_error_runs, case)
     assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
     assert CSV_ERRORS[case][1] in result.stderr
     assert result.stdout == ""
+
+
+def test_a_csv_from_excel_reads_like_any_other(csv_files):
+    """The byte-order mark Excel writes must not become part of the first column's name."""
+    assert own_data.read_columns(csv_files / "excel.csv", "height", "weight") == ([158, 171], [52.5, 70])
+
+
+def test_own_data_run_by_itself_says_which_script_to_run(tmp_path):
+    result = finish(start_script("practice/own_data.py", tmp_path, *good_csv_arguments(tmp_path)), tmp_path)
+    assert result.returncode == 2 and result.stdout == "" and "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1
+    assert result.stderr.startswith("error: own_data.py only reads the CSV for solution_1_height_weight.py")
 
 
 def test_committed_figures_are_the_ones_the_readme_shows():
