@@ -28,8 +28,10 @@ from torch import nn, optim
 from linreg import (
     DivergenceError,
     LinearRegression,
+    design_matrix,
     distance_time_data,
     least_squares,
+    mse_hessian,
     original_units,
     output_dir,
     pick_device,
@@ -67,18 +69,6 @@ def weight_and_bias(model: LinearRegression) -> tuple[float, float]:
 def final_loss(model: LinearRegression, inputs: torch.Tensor = distances) -> float:
     with torch.no_grad():
         return loss_function(model(inputs), times).item()
-
-
-def design_matrix(inputs: torch.Tensor) -> torch.Tensor:
-    """X = [x, 1] in float64: the bias is the weight of an input that is always 1."""
-    x = inputs.double()
-    return torch.cat([x, torch.ones_like(x)], dim=1)
-
-
-def hessian(inputs: torch.Tensor) -> torch.Tensor:
-    """The MSE's matrix of second derivatives in (w, b): (2/N) X^T X, the same at every point."""
-    design = design_matrix(inputs)
-    return 2 / len(design) * design.T @ design
 
 
 def residuals(weights: torch.Tensor, biases: torch.Tensor, inputs: torch.Tensor = distances) -> torch.Tensor:
@@ -128,7 +118,7 @@ def show_table(
 
 # %%
 heading("1. The exact answer")
-design = design_matrix(distances)
+design = design_matrix(distances)  # X = [x, 1], in float64 (from linreg)
 gram, moments = design.T @ design, design.T @ times.double()
 print("X^T X =", show_matrix(gram), "  X^T y =", show_matrix(moments.T))
 normal = torch.linalg.solve(gram, moments).flatten()
@@ -195,7 +185,7 @@ print("the steps agree (to float32 rounding):", torch.allclose(stepped_by_hand, 
 
 # %%
 heading("3. How large can the learning rate be?")
-curvature = hessian(distances)
+curvature = mse_hessian(distances)  # (2/N) X^T X, from linreg: the practice problems use it too
 eigenvalues, eigenvectors = torch.linalg.eigh(curvature)  # in ascending order
 slow, fast = eigenvalues.tolist()
 limit = 2 / fast
@@ -384,7 +374,7 @@ print(
     f"standardized distances z = (x - {mean.item():.2f}) / {std.item():.6f} = "
     f"{[round(v, 4) for v in standardized.flatten().tolist()]}"
 )
-curvature_z = hessian(standardized)
+curvature_z = mse_hessian(standardized)
 slow_z, fast_z = torch.linalg.eigvalsh(curvature_z).tolist()
 print(f"Hessian for z: {show_matrix(curvature_z)}, eigenvalues {slow_z:.6f} and {fast_z:.6f}")
 print(f"condition number: {fast_z / slow_z:.6f}")

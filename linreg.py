@@ -7,7 +7,8 @@ the "going deeper" script reuse them from here instead of copying them:
 - `LinearRegression`: the custom `nn.Module`.
 - `train()`: the training loop (zero_grad -> forward -> loss -> backward -> step),
   with guards that turn a learner's classic mistakes into clear messages.
-- `least_squares()`: the exact answer the training loop is trying to reach.
+- `least_squares()`: the exact answer the training loop is trying to reach, and
+  `mse_hessian()`: the loss's curvature, which limits the learning rate.
 - `standardize()` and `original_units()`: rescale an input to mean 0 and
   standard deviation 1 for training, and map the learned line back.
 - `pick_device()`: the fastest device this machine has (CUDA, MPS or the CPU).
@@ -201,16 +202,30 @@ def shape_mismatch_message(outputs: torch.Size, targets: torch.Size) -> str:
     )
 
 
+def design_matrix(inputs: torch.Tensor) -> torch.Tensor:
+    """X = [inputs, 1] in float64: the bias is the weight of an input that is always 1."""
+    x = inputs.double()
+    return torch.cat([x, torch.ones(len(x), 1, dtype=x.dtype)], dim=1)
+
+
 def least_squares(inputs: torch.Tensor, targets: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """The exact minimizer of the MSE: (weight of shape (out, in), bias of shape (out,)).
 
     Solved in float64 by torch.linalg.lstsq on [inputs, 1], so it is the
     reference the trained float32 parameters are compared with.
     """
-    x = inputs.double()
-    design = torch.cat([x, torch.ones(len(x), 1, dtype=x.dtype)], dim=1)
-    solution = torch.linalg.lstsq(design, targets.double()).solution
+    solution = torch.linalg.lstsq(design_matrix(inputs), targets.double()).solution
     return solution[:-1].T, solution[-1]
+
+
+def mse_hessian(inputs: torch.Tensor) -> torch.Tensor:
+    """The MSE's second derivatives in (weights, bias): (2/N) X^T X, the same at every point.
+
+    Its eigenvalues are the loss's curvatures; gradient descent is stable only for
+    learning rates below 2 / the largest.
+    """
+    design = design_matrix(inputs)
+    return 2 / len(design) * design.T @ design
 
 
 def standardize(inputs: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:

@@ -19,7 +19,7 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn, optim
 
-from linreg import LinearRegression, least_squares, original_units, standardize
+from linreg import LinearRegression, least_squares, mse_hessian, original_units, standardize
 
 # Problem 1's population: adult men (20 and over) in the US National Health and Nutrition
 # Examination Survey 2015-2018, as reported by Fryar CD, Carroll MD, Gu Q, Afful J, Ogden CL,
@@ -115,10 +115,9 @@ def sgd_stability_limit(inputs: torch.Tensor) -> float:
     """The largest learning rate at which full-batch SGD on the MSE does not diverge.
 
     The MSE is a quadratic bowl; gradient descent on it is stable while
-    lr < 2 / (its largest curvature, the top eigenvalue of its Hessian 2 X^T X / N).
+    lr < 2 / (its largest curvature, the top eigenvalue of its Hessian).
     """
-    design = torch.cat([inputs, torch.ones(len(inputs), 1)], dim=1).double()
-    return 2 / torch.linalg.eigvalsh(2 * design.T @ design / len(design)).max().item()
+    return 2 / torch.linalg.eigvalsh(mse_hessian(inputs)).max().item()
 
 
 def train_copy(

@@ -18,6 +18,7 @@ from linreg import (
     TrainingError,
     distance_time_data,
     least_squares,
+    mse_hessian,
     original_units,
     output_dir,
     save_figure,
@@ -297,4 +298,17 @@ def test_original_units_recovers_the_closed_form_from_standardized_inputs():
     slope, intercept = reference.closed_form(distances.numpy(), times.numpy())
     assert weight.item() == pytest.approx(slope, abs=1e-9) and bias.item() == pytest.approx(
         intercept, abs=1e-9
+    )
+
+
+def test_mse_hessian_is_the_second_derivative_autograd_finds():
+    distances, times = distance_time_data()
+
+    def loss(parameters: torch.Tensor) -> torch.Tensor:
+        return ((distances.double() * parameters[0] + parameters[1] - times.double()) ** 2).mean()
+
+    by_autograd = torch.autograd.functional.hessian(loss, torch.tensor([0.3, -0.2], dtype=torch.float64))
+    np.testing.assert_allclose(mse_hessian(distances).numpy(), by_autograd.numpy(), atol=1e-12)
+    np.testing.assert_allclose(
+        mse_hessian(distances).numpy(), reference.hessian(distances.numpy()), atol=1e-12
     )
