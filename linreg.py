@@ -7,7 +7,8 @@ the "going deeper" script reuse them from here instead of copying them:
 - `LinearRegression`: the custom `nn.Module`.
 - `train()`: the training loop (zero_grad -> forward -> loss -> backward -> step),
   with guards that turn a learner's classic mistakes into clear messages.
-- `least_squares()`: the exact answer the training loop is trying to reach, and
+- `least_squares()`: the exact answer the training loop is trying to reach, its
+  `optimal_loss()`, and
   `mse_hessian()`: the loss's curvature, which limits the learning rate.
 - `standardize()` and `original_units()`: rescale an input to mean 0 and
   standard deviation 1 for training, and map the learned line back.
@@ -216,6 +217,12 @@ def least_squares(inputs: torch.Tensor, targets: torch.Tensor) -> tuple[torch.Te
     """
     solution = torch.linalg.lstsq(design_matrix(inputs), targets.double()).solution
     return solution[:-1].T, solution[-1]
+
+
+def optimal_loss(inputs: torch.Tensor, targets: torch.Tensor) -> float:
+    """The smallest MSE any line can reach on this data: the least-squares line's."""
+    weight, bias = least_squares(inputs, targets)
+    return torch.mean((design_matrix(inputs)[:, :-1] @ weight.T + bias - targets.double()) ** 2).item()
 
 
 def mse_hessian(inputs: torch.Tensor) -> torch.Tensor:

@@ -19,7 +19,7 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn, optim
 
-from linreg import LinearRegression, least_squares, mse_hessian, original_units, standardize
+from linreg import LinearRegression, mse_hessian, optimal_loss, original_units, standardize
 
 # Problem 1's population: adult men (20 and over) in the US National Health and Nutrition
 # Examination Survey 2015-2018, as reported by Fryar CD, Carroll MD, Gu Q, Afful J, Ogden CL,
@@ -93,12 +93,6 @@ class Run:
     losses: list[float]  # every epoch's loss, up to the divergence if there was one
     model: nn.Module
     diverged: bool
-
-
-def optimal_loss(inputs: torch.Tensor, targets: torch.Tensor) -> float:
-    """The smallest MSE any line can reach on this data: the least-squares line's."""
-    weight, bias = least_squares(inputs, targets)
-    return torch.mean((inputs.double() @ weight.T + bias - targets.double()) ** 2).item()
 
 
 def current_loss(model: nn.Module, inputs: torch.Tensor, targets: torch.Tensor) -> float:

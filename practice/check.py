@@ -46,7 +46,14 @@ from matplotlib.axes import Axes  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from torch import nn, optim  # noqa: E402
 
-from linreg import DivergenceError, LinearRegression, TrainingError, distance_time_data, least_squares  # noqa: E402
+from linreg import (  # noqa: E402
+    DivergenceError,
+    LinearRegression,
+    TrainingError,
+    distance_time_data,
+    least_squares,
+    optimal_loss,
+)
 
 # The tensors here are tiny: waking a second thread for them costs more than it saves, and
 # on a busy machine it can make each backward() thousands of times slower.
@@ -110,11 +117,6 @@ def replay(
             optimizer.step()
         losses.append(loss.item())
     return losses, model
-
-
-def optimal_loss(inputs: torch.Tensor, targets: torch.Tensor) -> float:
-    weight, bias = least_squares(inputs, targets)
-    return torch.mean((inputs.double() @ weight.T + bias - targets.double()) ** 2).item()
 
 
 def same(a: list[float], b: list[float], rtol: float = 1e-4) -> bool:

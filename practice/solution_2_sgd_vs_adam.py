@@ -19,14 +19,13 @@ from answers import (
     current_loss,
     epochs_to_converge,
     fastest,
-    optimal_loss,
     plot_loss_curves,
     sgd_stability_limit,
     sweep,
     train_copy,
 )
 
-from linreg import LinearRegression, distance_time_data, least_squares, save_figure
+from linreg import LinearRegression, distance_time_data, least_squares, optimal_loss, save_figure
 
 EPOCHS = 500
 torch.set_num_threads(1)  # thousands of tiny steps: waking a second thread costs more than it saves

@@ -14,10 +14,10 @@
 import math
 
 import torch
-from answers import optimal_loss, plot_loss_curves, train_loop
+from answers import plot_loss_curves, train_loop
 from torch import optim
 
-from linreg import LinearRegression, distance_time_data, save_figure
+from linreg import LinearRegression, distance_time_data, optimal_loss, save_figure
 
 torch.set_num_threads(1)  # hundreds of tiny steps: waking a second thread costs more than it saves
 torch.manual_seed(42)  # the lesson's seed, so this is the lesson's run, every epoch of it

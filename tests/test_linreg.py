@@ -19,6 +19,7 @@ from linreg import (
     distance_time_data,
     least_squares,
     mse_hessian,
+    optimal_loss,
     original_units,
     output_dir,
     save_figure,
@@ -312,3 +313,10 @@ def test_mse_hessian_is_the_second_derivative_autograd_finds():
     np.testing.assert_allclose(
         mse_hessian(distances).numpy(), reference.hessian(distances.numpy()), atol=1e-12
     )
+
+
+def test_optimal_loss_is_the_mse_of_the_closed_form_line():
+    distances, times = distance_time_data()
+    slope, intercept = reference.closed_form(distances.numpy(), times.numpy())
+    expected = reference.mse(distances.numpy(), times.numpy(), slope, intercept)
+    assert optimal_loss(distances, times) == pytest.approx(expected, rel=1e-9)
