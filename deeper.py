@@ -44,10 +44,6 @@ EPOCHS = 500  # the lesson's training run: 500 epochs of SGD at learning rate 0.
 LESSON_LR = 0.01
 ADAM_LR = 0.1
 
-# Every tensor here is small: sharing its work among threads would cost more time than it
-# saves, so one thread does all of it.
-torch.set_num_threads(1)
-
 distances, times = distance_time_data()
 loss_function = nn.MSELoss()
 

@@ -55,10 +55,6 @@ from linreg import (  # noqa: E402
     optimal_loss,
 )
 
-# The tensors here are tiny: waking a second thread for them costs more than it saves, and
-# on a busy machine it can make each backward() thousands of times slower.
-torch.set_num_threads(1)
-
 PRACTICE = Path(__file__).resolve().parent
 TEMPLATE = PRACTICE / "exercises.py"  # the stubs, kept pristine: the learner's copy is graded
 WORKSPACE = PRACTICE / "my_answers.py"  # the learner's attempt, git-ignored

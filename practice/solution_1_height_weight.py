@@ -66,9 +66,6 @@ from linreg import (
     train,
 )
 
-# 1000 rows are still tiny: a second thread costs more than it saves (and on a busy
-# machine it can slow every backward() down badly).
-torch.set_num_threads(1)
 torch.manual_seed(0)  # the raw-heights model's random start
 
 

@@ -28,7 +28,6 @@ from answers import (
 from linreg import LinearRegression, distance_time_data, least_squares, optimal_loss, save_figure
 
 EPOCHS = 500
-torch.set_num_threads(1)  # thousands of tiny steps: waking a second thread costs more than it saves
 torch.manual_seed(42)  # the lesson's starting parameters
 start = LinearRegression(input_size=1, output_size=1)
 distances, times = distance_time_data()

@@ -19,7 +19,6 @@ from torch import optim
 
 from linreg import LinearRegression, distance_time_data, optimal_loss, save_figure
 
-torch.set_num_threads(1)  # hundreds of tiny steps: waking a second thread costs more than it saves
 torch.manual_seed(42)  # the lesson's seed, so this is the lesson's run, every epoch of it
 distances, times = distance_time_data()
 model = LinearRegression(input_size=1, output_size=1)

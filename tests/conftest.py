@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import torch
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # so tests can `import linreg` from any working directory
+torch.set_num_threads(1)  # for the checks run in this process: see headless_env()
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,10 @@ def headless_env(output_dir: Path) -> dict[str, str]:
     """The environment of a machine with no display: matplotlib must cope by itself."""
     env = {k: v for k, v in os.environ.items() if k not in {"DISPLAY", "WAYLAND_DISPLAY", "MPLBACKEND"}}
     env["LESSON_OUTPUT"] = str(output_dir)
+    # This test machine is small and shared: there, a second torch thread once made backward()
+    # on a thousand rows intermittently a hundred times slower. The lesson's own tensors are far
+    # below the size torch splits among threads, so one thread changes no number, only the risk.
+    env.setdefault("OMP_NUM_THREADS", "1")
     return env
 
 
