@@ -7,7 +7,7 @@ import re
 import numpy as np
 import pytest
 import reference
-from conftest import ROOT
+from printed import NUMBER, line_after, numbers
 
 from linreg import DISTANCES, TIMES
 
@@ -15,23 +15,11 @@ from linreg import DISTANCES, TIMES
 ARTICLE_WEIGHT, ARTICLE_BIAS = -0.4443, -0.5045
 ARTICLE_OUTPUTS = [-1.3930, -2.2815]
 
-FLOAT = r"-?\d+\.\d+"
-
-
-def floats(text: str) -> list[float]:
-    return [float(v) for v in re.findall(FLOAT, text)]
-
-
-def line_after(text: str, prefix: str) -> str:
-    match = re.search(rf"^{re.escape(prefix)}(.*)$", text, re.MULTILINE)
-    assert match, f"no line starts with {prefix!r}"
-    return match.group(1)
-
 
 def tensor_after(text: str, prefix: str) -> list[float]:
     """The values of a two-row tensor printed after `prefix`."""
     start = text.index(prefix) + len(prefix)
-    return floats(text[start : text.index("]])", start)])
+    return numbers(text[start : text.index("]])", start)])
 
 
 def shown(value: float) -> int:
@@ -65,7 +53,7 @@ def test_the_articles_displayed_parameters_give_the_hand_computed_outputs(lesson
 
 def test_the_found_parameters_reproduce_the_article_to_the_digit(lesson):
     section = lesson.section("1. nn.Linear")
-    weight, bias = floats(line_after(section, "with weight = "))[:2]
+    weight, bias = numbers(line_after(section, "with weight = "))[:2]
     printed = tensor_after(section, f"bias = {bias:.6f}: tensor(")
     assert printed == ARTICLE_OUTPUTS
     # ...and they are consistent with everything the article displays:
@@ -85,7 +73,7 @@ def test_the_search_for_consistent_parameters_counts_right(lesson):
     )
     count, total = (int(v) for v in re.findall(r"\d+", line_after(lesson.stdout, "pairs that display")))
     assert (count, total) == (int(ok.sum()), ok.size)
-    ranges = floats(line_after(lesson.stdout, "  weight from "))
+    ranges = numbers(line_after(lesson.stdout, "  weight from "))
     expected = [w[ok].min(), w[ok].max(), b[ok].min(), b[ok].max()]
     np.testing.assert_allclose([-0.0] + ranges, [-0.0] + expected, atol=1e-6)
 
@@ -99,14 +87,14 @@ def test_custom_module_matches_nn_linear(lesson):
 
 def test_mse_by_hand_equals_pytorchs(lesson):
     section = lesson.section("3. Loss function and optimizer")
-    by_hand, pytorch = floats(line_after(section, "MSE by hand: "))
-    weight, bias = floats(line_after(lesson.stdout, "with weight = "))[:2]
+    by_hand, pytorch = numbers(line_after(section, "MSE by hand: "))
+    weight, bias = numbers(line_after(lesson.stdout, "with weight = "))[:2]
     assert by_hand == pytorch == pytest.approx(reference.mse(DISTANCES, TIMES, weight, bias), abs=1e-3)
 
 
 def training_reference(section: str) -> tuple[float, float, list[float]]:
     """Gradient descent in numpy from the start the lesson printed."""
-    w0, b0 = floats(line_after(section, "start: "))
+    w0, b0 = numbers(line_after(section, "start: "))
     return reference.gradient_descent(DISTANCES, TIMES, w0, b0, lr=0.01, epochs=500)
 
 
@@ -124,9 +112,9 @@ def test_logged_losses_follow_gradient_descent_and_decrease(lesson):
 
 def test_trained_exact_and_gap_columns_are_true(lesson):
     section = lesson.section("5. Training on the distance/time data")
-    w_trained, w_exact, w_gap = floats(line_after(section, "weight  "))
-    b_trained, b_exact, b_gap = floats(line_after(section, "bias    "))
-    mse_trained, mse_best, mse_gap = floats(line_after(section, "MSE     "))
+    w_trained, w_exact, w_gap = numbers(line_after(section, "weight  "))
+    b_trained, b_exact, b_gap = numbers(line_after(section, "bias    "))
+    mse_trained, mse_best, mse_gap = numbers(line_after(section, "MSE     "))
     slope, intercept = reference.closed_form(DISTANCES, TIMES)
     assert (w_exact, b_exact) == (round(slope, 4), round(intercept, 4))
     assert mse_best == round(reference.mse(DISTANCES, TIMES, slope, intercept), 5)
@@ -140,7 +128,7 @@ def test_trained_exact_and_gap_columns_are_true(lesson):
 
 def test_the_verdict_on_convergence_is_true(lesson):
     section = lesson.section("5. Training on the distance/time data")
-    excess, still_falling = floats(line_after(section, "Not at the optimum yet: "))
+    excess, still_falling, _ = numbers(line_after(section, "Not at the optimum yet: "))
     slope, intercept = reference.closed_form(DISTANCES, TIMES)
     best = reference.mse(DISTANCES, TIMES, slope, intercept)
     _, _, losses = training_reference(section)
@@ -150,7 +138,10 @@ def test_the_verdict_on_convergence_is_true(lesson):
 
 def test_predictions_use_the_trained_and_the_exact_line(lesson):
     section = lesson.section("5. Training on the distance/time data")
-    rows = re.findall(rf"({FLOAT}) miles -> +({FLOAT}) minutes \(exact line: +({FLOAT})\)", section)
+    rows = re.findall(
+        rf"({NUMBER.pattern}) miles -> +({NUMBER.pattern}) minutes \(exact line: +({NUMBER.pattern})\)",
+        section,
+    )
     assert [float(r[0]) for r in rows] == [5.0, 7.5, 10.0]
     w, b, _ = training_reference(section)
     slope, intercept = reference.closed_form(DISTANCES, TIMES)
@@ -161,10 +152,14 @@ def test_predictions_use_the_trained_and_the_exact_line(lesson):
 
 def test_gradients_accumulate_without_zero_grad(lesson):
     section = lesson.section("6. Why zero the gradients?")
-    repeated = [float(v) for v in re.findall(rf"weight.grad = +({FLOAT})", section)]
+    repeated = [float(v) for v in re.findall(rf"weight.grad = +({NUMBER.pattern})", section)]
     assert repeated[1] == pytest.approx(2 * repeated[0], abs=2e-4)
     assert repeated[2] == pytest.approx(3 * repeated[0], abs=3e-4)
-    table = re.findall(rf"^ +(\d) +({FLOAT}) +({FLOAT}) +({FLOAT}) +({FLOAT})$", section, re.MULTILINE)
+    table = re.findall(
+        rf"^ +(\d) +({NUMBER.pattern}) +({NUMBER.pattern}) +({NUMBER.pattern}) +({NUMBER.pattern})$",
+        section,
+        re.MULTILINE,
+    )
     assert [int(row[0]) for row in table] == [1, 2, 3]
     for row in table:
         assert row[2] == row[4]  # .grad without zero_grad is the running sum of fresh gradients
@@ -175,8 +170,12 @@ def test_gradients_accumulate_without_zero_grad(lesson):
 def test_gradient_table_follows_the_hand_computed_gradients(lesson):
     """Replay both models' three steps in numpy with the MSE gradient formula."""
     section = lesson.section("6. Why zero the gradients?")
-    w0, b0 = floats(line_after(section, "start: "))
-    table = re.findall(rf"^ +\d +({FLOAT}) +({FLOAT}) +({FLOAT}) +({FLOAT})$", section, re.MULTILINE)
+    w0, b0 = numbers(line_after(section, "start: "))
+    table = re.findall(
+        rf"^ +\d +({NUMBER.pattern}) +({NUMBER.pattern}) +({NUMBER.pattern}) +({NUMBER.pattern})$",
+        section,
+        re.MULTILINE,
+    )
     cleared, uncleared = (w0, b0), (w0, b0)
     sum_w = sum_b = 0.0
     for row in table:
@@ -188,17 +187,20 @@ def test_gradient_table_follows_the_hand_computed_gradients(lesson):
         assert fresh == pytest.approx(fresh_w, abs=2e-3) and without == pytest.approx(sum_w, abs=2e-3)
         cleared = (cleared[0] - 0.01 * dw, cleared[1] - 0.01 * db)
         uncleared = (uncleared[0] - 0.01 * sum_w, uncleared[1] - 0.01 * sum_b)
-    repeated = [float(v) for v in re.findall(rf"weight.grad = +({FLOAT})", section)]
+    repeated = [float(v) for v in re.findall(rf"weight.grad = +({NUMBER.pattern})", section)]
     assert repeated[0] == pytest.approx(reference.mse_gradient(DISTANCES, TIMES, w0, b0)[0], abs=2e-3)
 
 
 def test_training_without_zero_grad_swings_as_the_accumulated_update_rule_predicts(lesson):
     section = lesson.section("6. Why zero the gradients?")
-    w0, b0 = floats(line_after(lesson.section("5. Training on the distance/time data"), "start: "))
+    w0, b0 = numbers(line_after(lesson.section("5. Training on the distance/time data"), "start: "))
     without = reference.gradient_descent_without_zero_grad(DISTANCES, TIMES, w0, b0, 0.01, 500)
     _, _, with_it = reference.gradient_descent(DISTANCES, TIMES, w0, b0, 0.01, 500)
+    n = NUMBER.pattern
     rows = re.findall(
-        rf"^ *(\d+)-(\d+) +({FLOAT}) to +({FLOAT}) +({FLOAT}) to +({FLOAT})$", section, re.MULTILINE
+        rf"^ *(\d+)-(\d+) +({n}) to +({n}) +({n}) to +({n})$",
+        section,
+        re.MULTILINE,
     )
     assert [(int(r[0]), int(r[1])) for r in rows] == [(k + 1, k + 100) for k in range(0, 500, 100)]
     for first, last, *printed in rows:
@@ -206,46 +208,6 @@ def test_training_without_zero_grad_swings_as_the_accumulated_update_rule_predic
         expected = [min(without[block]), max(without[block]), min(with_it[block]), max(with_it[block])]
         # Printed to 2 or 4 decimals, from a start printed to 4: allow that rounding.
         assert [float(v) for v in printed] == pytest.approx(expected, rel=1e-4, abs=0.006)
-    low, high, final = floats(line_after(section, "epochs 401-500 without zero_grad: "))
+    low, high, final = numbers(line_after(section, "epochs 401-500 without zero_grad: "))
     assert (low, high) == tuple(float(v) for v in rows[-1][2:4])
     assert high > 1000 * final and final == pytest.approx(with_it[-1], rel=2e-3)
-
-
-def readme_quote() -> list[str]:
-    text = (ROOT / "README.md").read_text()
-    block = text.split("<!-- lesson-output:start -->")[1].split("<!-- lesson-output:end -->")[0]
-    return block.strip().removeprefix("```text").removesuffix("```").strip("\n").splitlines()
-
-
-def test_readme_quotes_the_output_as_printed_now(lesson):
-    """Every quoted line (apart from '...' elisions) is printed, in the same order."""
-    printed = lesson.stdout.splitlines()
-    position = 0
-    for quoted in readme_quote():
-        if quoted == "...":
-            continue
-        assert quoted in printed[position:], f"README quotes a line the lesson no longer prints: {quoted!r}"
-        position = printed.index(quoted, position) + 1
-
-
-def test_readme_numbers_outside_the_quote_match_the_run(lesson):
-    """The prose under the quote restates four results: they must match the run."""
-    text = (ROOT / "README.md").read_text()
-    prose = text.split("**Did training finish?**")[1].split("![")[0]
-    section = lesson.section("5. Training on the distance/time data")
-    w_trained, w_exact, _ = floats(line_after(section, "weight  "))
-    b_trained, b_exact, _ = floats(line_after(section, "bias    "))
-    excess = floats(line_after(section, "Not at the optimum yet: "))[0]
-    for number in (w_exact, b_exact, w_trained, b_trained):
-        assert f"{number:.4f}" in prose
-    assert f"{excess:.1f} %" in prose
-
-
-def test_readme_gives_the_commands_ci_runs():
-    readme = (ROOT / "README.md").read_text()
-    ci = (ROOT / ".ci" / "run").read_text()
-    for command in (
-        "pip install -r requirements.txt && python lesson.py",
-        "pip install -r requirements-dev.txt && python -m pytest",
-    ):
-        assert f"\n{command}\n" in readme and f"\n{command}\n" in ci

@@ -8,8 +8,8 @@ import re
 import numpy as np
 import pytest
 import reference
-from conftest import ROOT, finish, start_script
-from test_lesson import FLOAT, floats, line_after
+from conftest import finish, start_script
+from printed import NUMBER, line_after, numbers
 
 import linreg
 from practice import answers, own_data
@@ -21,11 +21,6 @@ FLOAT32_MAX = float(np.finfo(np.float32).max)
 # The model sees the data as float32 holds it (6.96 is 6.96000003...), and so do the references:
 # at six decimals the optimal loss of the float64 data differs.
 DISTANCES, TIMES = (np.float32(values).astype(float) for values in (linreg.DISTANCES, linreg.TIMES))
-NUMBER = r"-?\d+(?:\.\d+)?(?:e[+-]\d+)?"
-
-
-def numbers(text: str) -> list[float]:
-    return [float(v) for v in re.findall(NUMBER, text)]
 
 
 def good_csv_arguments(folder) -> tuple[str, ...]:
@@ -49,7 +44,7 @@ def solution(run_script):
 def test_each_solution_runs_headless_and_saves_its_figure(solution, script, figure):
     result = solution(script)
     assert "Warning" not in result.stderr, result.stderr
-    assert result.stdout.rstrip().endswith(f"saved {figure}")
+    assert result.stdout.rstrip().endswith(f"saved output/{figure}")
     assert (result.output_dir / figure).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -58,7 +53,7 @@ def best_loss() -> float:
 
 
 def start_of(text: str) -> tuple[float, float]:
-    return tuple(floats(line_after(text, "start: ")))
+    return tuple(numbers(line_after(text, "start: ")))
 
 
 # --- Problem 3: the loss curve ---
@@ -68,7 +63,10 @@ def test_problem_3_losses_are_the_lessons_gradient_descent(solution):
     out = solution(SOLUTION_3).stdout
     _, _, losses = reference.gradient_descent(DISTANCES, TIMES, *start_of(out), lr=0.01, epochs=500)
     assert line_after(out, "recorded ") == "500 losses, one per epoch"
-    printed = {int(e): float(v) for e, v in re.findall(rf"^epoch +(\d+): loss ({FLOAT})$", out, re.MULTILINE)}
+    printed = {
+        int(e): float(v)
+        for e, v in re.findall(rf"^epoch +(\d+): loss ({NUMBER.pattern})$", out, re.MULTILINE)
+    }
     assert sorted(printed) == [1, 2, 10, 100, 500]
     for epoch, value in printed.items():
         assert value == pytest.approx(losses[epoch - 1], rel=2e-4)
@@ -79,10 +77,10 @@ def test_problem_3_summary_is_true(solution):
     _, _, losses = reference.gradient_descent(DISTANCES, TIMES, *start_of(out), lr=0.01, epochs=500)
     summary = line_after(out, "optimal loss (least squares): ")
     assert "in epoch 500 the loss is" in summary  # losses[-1] is measured before epoch 500's update
-    optimal, excess = floats(summary)
+    optimal, _, excess = numbers(summary)
     assert optimal == round(best_loss(), 6)
     assert excess == pytest.approx(100 * (losses[-1] / best_loss() - 1), abs=0.06)
-    orders, share = floats(line_after(out, "the loss spans "))
+    orders, _, share = numbers(line_after(out, "the loss spans "))
     assert orders == pytest.approx(math.log10(losses[0] / losses[-1]), abs=0.06)
     assert share == pytest.approx(100 * (losses[0] - losses[9]) / (losses[0] - losses[-1]), abs=0.06)
 
@@ -112,15 +110,15 @@ def diverged_epoch(start: tuple[float, float], lr: float) -> int:
 def test_problem_2_at_the_same_learning_rate(solution):
     out = solution(SOLUTION_2).stdout
     start = start_of(out)
-    assert floats(line_after(out, "optimal loss (least squares): ")) == [round(best_loss(), 6)]
+    assert numbers(line_after(out, "optimal loss (least squares): ")) == [round(best_loss(), 6)]
     for name in ("SGD", "Adam"):
         line = re.search(rf"^{name} +at lr 0.01: (.*)$", out, re.MULTILINE).group(1)
         assert line.startswith("loss after 500 epochs ")
-        final, ratio = floats(line)
+        _, final, ratio = numbers(line)
         expected = final_loss(name, start, 0.01)
         assert final == pytest.approx(expected, rel=1e-4)  # not the loss one update earlier
         assert ratio == pytest.approx(expected / best_loss(), rel=1e-3, abs=0.005)  # 2 decimals
-    gradient, sgd_moved, factor, adam_moved = floats(line_after(out, "first step: "))
+    gradient, sgd_moved, factor, adam_moved = numbers(line_after(out, "first step: "))
     assert factor == -0.01
     dw, _ = reference.mse_gradient(DISTANCES, TIMES, *start)
     assert gradient == pytest.approx(dw, abs=0.01) and sgd_moved == pytest.approx(-0.01 * dw, abs=1e-4)
@@ -131,7 +129,8 @@ def test_problem_2_at_the_same_learning_rate(solution):
 def sweep_table(out: str) -> dict[float, str]:
     section = out[out.index("=== 2.") : out.index("=== 3.")]
     return {
-        float(m.group(1)): m.group(2) for m in re.finditer(rf"^({NUMBER}) {{2,}}(.*)$", section, re.MULTILINE)
+        float(m.group(1)): m.group(2)
+        for m in re.finditer(rf"^({NUMBER.pattern}) {{2,}}(.*)$", section, re.MULTILINE)
     }
 
 
@@ -147,7 +146,7 @@ def test_problem_2_sweep_table_is_true(solution):
     start, table = start_of(out), sweep_table(out)
     assert sorted(table) == sorted(answers.SWEEP)
     for lr, row in table.items():
-        cells = re.findall(rf"diverged at epoch \d+|{FLOAT} +(?:\d+|-)", row)
+        cells = re.findall(rf"diverged at epoch \d+|{NUMBER.pattern} +(?:\d+|-)", row)
         assert len(cells) == 2, row
         for name, cell in zip(("SGD", "Adam"), cells, strict=True):
             kind, final, epoch = expected_cell(name, start, lr)
@@ -175,7 +174,7 @@ def test_problem_2_comparison_table_is_true(solution):
     chosen = chosen_learning_rates(start)
     assert line_after(out, "chosen: ") == ", ".join(f"{name} lr {lr:g}" for name, lr in chosen.items())
     limit = reference.sgd_stability_limit(DISTANCES)
-    assert floats(line_after(out, "SGD is stable on this data only below lr ")) == [round(limit, 4)]
+    assert numbers(line_after(out, "SGD is stable on this data only below lr ")) == [round(limit, 4)]
     # What the text claims: of the rates tried, SGD is fastest at the largest one below its limit.
     assert chosen["SGD"] == max(lr for lr in answers.SWEEP if lr < limit)
     section = out[out.index("=== 3.") :]
@@ -188,7 +187,7 @@ def test_problem_2_comparison_table_is_true(solution):
         assert int(row[2]) == reference.first_epoch_within(losses, best_loss(), 0.01)
         assert float(row[3]) == pytest.approx(w, abs=1e-4) and float(row[4]) == pytest.approx(b, abs=1e-4)
         assert (round(w, 4), round(b, 4)) == pytest.approx((slope, intercept), abs=2e-4)  # both converge
-    exact = floats(re.search(r"^exact +(.*)$", section, re.MULTILINE).group(1))
+    exact = numbers(re.search(r"^exact +(.*)$", section, re.MULTILINE).group(1))
     assert exact == [round(best_loss(), 6), round(slope, 4), round(intercept, 4)]
 
 
@@ -204,7 +203,7 @@ def people() -> tuple[np.ndarray, np.ndarray]:
 
 def test_problem_1_population_and_true_line(solution):
     out = solution(SOLUTION_1).stdout
-    mean_h, sd_h, mean_w, sd_w, r = floats(line_after(out, "population: "))
+    mean_h, sd_h, mean_w, sd_w, r = numbers(line_after(out, "population: "))
     slope = r * sd_w / sd_h  # the regression line of a bivariate normal population
     intercept = mean_w - slope * mean_h
     # The intercept's sign is written as an operator, '- 117.11', so it cannot read as a factor.
@@ -232,7 +231,7 @@ def test_a_line_in_a_legend_reads_as_an_equation(slope, intercept, label):
 def test_problem_1_sample_statistics(solution, people):
     out = solution(SOLUTION_1).stdout
     x, y = people
-    printed = floats(line_after(out, "height (cm) mean "))
+    printed = numbers(line_after(out, "height (cm) mean "))
     expected = [x.mean(), x.std(), y.mean(), y.std(), np.corrcoef(x, y)[0, 1]]
     assert printed == [round(v, 2) for v in expected[:4]] + [round(expected[4], 3)]
 
@@ -256,24 +255,24 @@ def test_problem_1_fit_matches_least_squares_and_its_error_is_sampling_noise(sol
     out = solution(SOLUTION_1).stdout
     x, y = people
     section = out[out.index("=== 3.") :]
-    assert floats(line_after(section, "standardized with mean ")) == [round(x.mean(), 4), round(x.std(), 4)]
+    assert numbers(line_after(section, "standardized with mean ")) == [round(x.mean(), 4), round(x.std(), 4)]
     assert numbers(line_after(section, "SGD is stable on standardized inputs below lr ")) == [
         float(f"{reference.sgd_stability_limit((x - x.mean()) / x.std()):.3g}")
     ]
     slope, intercept = reference.closed_form(x, y)
-    mean_h, sd_h, mean_w, sd_w, r = floats(line_after(out, "population: "))
+    mean_h, sd_h, mean_w, sd_w, r = numbers(line_after(out, "population: "))
     true_slope = r * sd_w / sd_h
     true_intercept = mean_w - true_slope * mean_h
-    trained_s, exact_s, true_s = floats(line_after(section, "slope (kg per cm)"))
-    trained_i, exact_i, true_i = floats(line_after(section, "intercept (kg)"))
+    trained_s, exact_s, true_s = numbers(line_after(section, "slope (kg per cm)"))
+    trained_i, exact_i, true_i = numbers(line_after(section, "intercept (kg)"))
     assert (exact_s, exact_i) == (round(slope, 4), round(intercept, 2))
     assert (true_s, true_i) == (round(true_slope, 4), round(true_intercept, 2))
     assert trained_s == pytest.approx(slope, abs=2e-4) and trained_i == pytest.approx(intercept, abs=0.02)
-    gap_s, gap_i = floats(line_after(section, "trained - least squares: "))
+    gap_s, gap_i = numbers(line_after(section, "trained - least squares: "))
     assert abs(gap_s) < 1e-4 and abs(gap_i) < 0.02  # float32 training reaches the exact line
     error = reference.slope_standard_error(x, y)
-    assert floats(line_after(section, "standard error of the least-squares slope: ")) == [round(error, 4)]
-    vs_true_s, in_errors, vs_true_i = floats(line_after(section, "error against the true line: "))
+    assert numbers(line_after(section, "standard error of the least-squares slope: ")) == [round(error, 4)]
+    vs_true_s, in_errors, vs_true_i = numbers(line_after(section, "error against the true line: "))
     assert vs_true_s == pytest.approx(slope - true_slope, abs=2e-4)
     assert in_errors == pytest.approx(abs(slope - true_slope) / error, abs=0.06)
     assert vs_true_i == pytest.approx(intercept - true_intercept, abs=0.02)
@@ -311,8 +310,8 @@ def test_problem_1_fits_a_learners_csv(solution, csv_files):
     out = result.stdout
     assert f"{path}: 4 rows, input 'height', target 'weight'" in out
     assert "true" not in out  # no true line to compare with: only the data's own
-    trained_s, exact_s = floats(line_after(out, "slope"))
-    trained_i, exact_i = floats(line_after(out, "intercept"))
+    trained_s, exact_s = numbers(line_after(out, "slope"))
+    trained_i, exact_i = numbers(line_after(out, "intercept"))
     assert (exact_s, exact_i) == (round(slope, 4), round(intercept, 2))
     assert trained_s == pytest.approx(slope, abs=2e-4) and trained_i == pytest.approx(intercept, abs=0.02)
     assert (result.output_dir / "own_data_fit.png").exists()
@@ -379,11 +378,3 @@ def test_own_data_run_by_itself_says_which_script_to_run(tmp_path):
     assert result.returncode == 2 and result.stdout == "" and "Traceback" not in result.stderr
     assert result.stderr.count("\n") == 1
     assert result.stderr.startswith("error: own_data.py only reads the CSV for solution_1_height_weight.py")
-
-
-def test_committed_figures_are_the_ones_the_readme_shows():
-    readme = (ROOT / "README.md").read_text()
-    practice = readme.split("<!-- practice:start -->")[1].split("<!-- practice:end -->")[0]
-    for figure in ("height_weight.png", "sgd_vs_adam.png", "loss_curve.png"):
-        assert f"(output/{figure})" in practice
-        assert (ROOT / "output" / figure).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
