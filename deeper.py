@@ -13,8 +13,8 @@
 # 6. saving a trained model and loading it back;
 # 7. running the same training on a GPU when there is one.
 #
-# Run it with `python deeper.py`. Everything is seeded, so two runs print the same
-# text. The figures go to `output/`. The model, training loop and exact answer are the
+# Run it with `python deeper.py`. Everything is seeded, so two runs on one machine print
+# the same text. The figures go to `output/`. The model, training loop and exact answer are the
 # lesson's own, imported from `linreg.py`.
 
 # %%
@@ -29,6 +29,7 @@ from linreg import (
     DivergenceError,
     LinearRegression,
     design_matrix,
+    display_path,
     distance_time_data,
     least_squares,
     mse_hessian,
@@ -84,12 +85,12 @@ def show_matrix(matrix: torch.Tensor) -> str:
 
 
 def show_table(
-    columns: tuple[str, str], names: tuple[str, ...], left: list[float], right: list[float]
+    columns: tuple[str, str], names: tuple[str, ...], left: list[float], right: list[float], decimals: int
 ) -> None:
     """Two columns of numbers side by side, one row per name."""
     print(f"{'':12}{columns[0]:>14}{columns[1]:>14}")
     for name, a, b in zip(names, left, right, strict=True):
-        print(f"{name:12}{a:14.6f}{b:14.6f}")
+        print(f"{name:12}{a:14.{decimals}f}{b:14.{decimals}f}")
 
 
 # %% [markdown]
@@ -151,13 +152,15 @@ optimizer = optim.SGD(model.parameters(), lr=LESSON_LR)
 optimizer.zero_grad()
 loss_function(model(distances), times).backward()
 autograd = torch.stack([model.linear.weight.grad.flatten()[0], model.linear.bias.grad[0]])
-show_table(("by hand", "autograd"), ("dL/dw", "dL/db"), by_hand.tolist(), autograd.tolist())
+show_table(("by hand", "autograd"), ("dL/dw", "dL/db"), by_hand.tolist(), autograd.tolist(), decimals=4)
 print("the gradients agree (to float32 rounding):", torch.allclose(by_hand, autograd, rtol=1e-6, atol=0))
 stepped_by_hand = torch.stack([weight.flatten()[0], bias[0]]) - LESSON_LR * by_hand
 optimizer.step()
 stepped = torch.tensor(weight_and_bias(model))
 print(f"one step at learning rate {LESSON_LR}:")
-show_table(("by hand", "optim.SGD"), ("weight", "bias"), stepped_by_hand.tolist(), stepped.tolist())
+show_table(
+    ("by hand", "optim.SGD"), ("weight", "bias"), stepped_by_hand.tolist(), stepped.tolist(), decimals=6
+)
 print("the steps agree (to float32 rounding):", torch.allclose(stepped_by_hand, stepped, rtol=1e-6, atol=0))
 
 # %% [markdown]
@@ -258,9 +261,11 @@ print(
     f"check against train() at 0.95 x limit: loss after {EPOCHS} epochs {below_loss:.6f} (train), "
     f"{shown_losses[-2]:.6f} (sweep)"
 )
+# Hundreds of epochs into a divergence, float32 rounding (which differs from one CPU to another)
+# shows in the fifth digit: three digits say the same on every machine.
 print(
-    f"check against train() at 1.05 x limit: loss of epoch {stopped_at} {blow_up.losses[-1]:.6g} (train), "
-    f"{history[stopped_at - 1, -1]:.6g} (sweep)"
+    f"check against train() at 1.05 x limit: loss of epoch {stopped_at} {blow_up.losses[-1]:.3g} (train), "
+    f"{history[stopped_at - 1, -1]:.3g} (sweep)"
 )
 
 # %%
@@ -280,7 +285,7 @@ ax.set(
 )
 ax.legend(loc="upper center")
 fig.subplots_adjust(left=0.11, right=0.97, bottom=0.12, top=0.92)  # fixed margins: tight_layout costs 0.1 s
-print("saved", save_figure(fig, "learning_rates.png").name)
+save_figure(fig, "learning_rates.png")
 
 # %% [markdown]
 # ## 4. Why 500 epochs were not enough, and the fix
@@ -384,13 +389,16 @@ show_table(
     ("weight (z)", "bias (z)"),
     list(weight_and_bias(z_model)),
     [exact_weight_z.item(), exact_bias_z.item()],
+    decimals=5,
 )
 print(
     f"loss after that one epoch: {final_loss(z_model, standardized):.6f} (smallest possible {best_loss:.6f})"
 )
 in_miles = original_units(z_model.linear.weight.detach(), z_model.linear.bias.detach(), mean, std)
 print("mapped back to miles with original_units():")
-show_table(("one epoch", "closed form"), ("weight", "bias"), [v.item() for v in in_miles], best.tolist())
+show_table(
+    ("one epoch", "closed form"), ("weight", "bias"), [v.item() for v in in_miles], best.tolist(), decimals=5
+)
 
 # %% [markdown]
 # ## 5. The loss landscape
@@ -474,7 +482,7 @@ ax_z.set(
 )
 ax_z.legend(loc="upper right")
 fig.subplots_adjust(left=0.06, right=0.99, bottom=0.09, top=0.94, wspace=0.15)
-print("saved", save_figure(fig, "loss_landscape.png").name)
+save_figure(fig, "loss_landscape.png")
 
 # %% [markdown]
 # ## 6. Save and load
@@ -491,12 +499,14 @@ heading("6. Save and load")
 saved = output_dir() / "linear_regression.pt"
 torch.save(sgd_model.state_dict(), saved)
 names = ", ".join(sgd_model.state_dict())
-print(f"saved the state_dict of the model trained in section 4 ({names}) as {saved.name}")
+print(f"saved the state_dict of the model trained in section 4 ({names}) as {display_path(saved)}")
 new_distances = torch.tensor([[5.0], [7.5], [10.0]])
 fresh = LinearRegression(1, 1)
 with torch.inference_mode():
     untrained = fresh(new_distances).flatten().tolist()
-    fresh.load_state_dict(torch.load(saved, weights_only=True))
+# Load first, then predict: inference_mode is for using a model, not for changing one.
+fresh.load_state_dict(torch.load(saved, weights_only=True))
+with torch.inference_mode():
     loaded, trained = fresh(new_distances), sgd_model(new_distances)
 print(f"{'miles':>6}{'fresh model':>14}{'after loading':>16}{'trained':>10}")
 for distance, before, after, original in zip(

@@ -10,7 +10,8 @@
 # [Mastering PyTorch: From Linear Regression to Computer Vision](https://www.iamtk.co/mastering-pytorch-from-linear-regression-to-com).
 #
 # Run it with `python lesson.py`, or open `lesson.ipynb`. Everything is seeded: two
-# runs print the same text. Figures go to `output/`.
+# runs on one machine print the same text (another machine may differ in a number's last
+# digit). Figures go to `output/`.
 
 # %%
 import inspect
@@ -263,7 +264,7 @@ gap_ax.set(
     title="What 500 epochs of SGD left to learn",
 )
 fig.tight_layout()
-print("saved", save_figure(fig, "fit.png").name)
+save_figure(fig, "fit.png")
 
 # %% [markdown]
 # ## 6. Why zero the gradients?

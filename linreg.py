@@ -13,8 +13,8 @@ the "going deeper" script reuse them from here instead of copying them:
 - `standardize()` and `original_units()`: rescale an input to mean 0 and
   standard deviation 1 for training, and map the learned line back.
 - `pick_device()`: the fastest device this machine has (CUDA, MPS or the CPU).
-- `save_figure()`: saves a figure under `output/`, and shows it only where a
-  display or a notebook can.
+- `save_figure()`: saves a figure under `output/`, says where, and shows it only
+  where a display or a notebook can.
 """
 
 from __future__ import annotations
@@ -273,15 +273,24 @@ def output_dir() -> Path:
     return path
 
 
-def save_figure(fig, name: str) -> Path:
-    """Save under output_dir(); display only where that can work (a notebook, a GUI)."""
+def display_path(path: Path) -> str:
+    """A path as you would type it here: relative to the current folder when it lies inside it."""
+    path = Path(path).resolve()
+    try:
+        return path.relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
+def save_figure(fig, name: str) -> None:
+    """Save under output_dir() and say where; display only where that can work (a notebook, a GUI)."""
     import matplotlib
     import matplotlib.pyplot as plt
 
     path = output_dir() / name
     fig.savefig(path, dpi=100)
+    print("saved", display_path(path))
     if matplotlib.get_backend().lower() == "agg":  # headless: nowhere to show it
         plt.close(fig)
     else:
         plt.show()
-    return path

@@ -211,4 +211,4 @@ else:
 ax.set(xlabel=x_name, ylabel=y_name, title=title)
 ax.legend()
 fig.tight_layout()
-print("saved", save_figure(fig, "own_data_fit.png" if own_data else "height_weight.png").name)
+save_figure(fig, "own_data_fit.png" if own_data else "height_weight.png")

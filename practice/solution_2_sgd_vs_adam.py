@@ -148,4 +148,4 @@ histories = {f"{name}, lr 0.01": run.losses for name, run in same_lr.items()}
 histories |= {f"{name}, lr {run.lr:g} (chosen)": run.losses for name, run in chosen.items()}
 figure = plot_loss_curves(histories, best)
 figure.axes[0].set_title("SGD against Adam: the same start, data and epochs")
-print("saved", save_figure(figure, "sgd_vs_adam.png").name)
+save_figure(figure, "sgd_vs_adam.png")

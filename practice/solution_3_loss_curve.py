@@ -29,7 +29,7 @@ optimizer = optim.SGD(model.parameters(), lr=0.01)
 losses = train_loop(model, optimizer, distances, times, epochs=500)
 print(f"recorded {len(losses)} losses, one per epoch")
 for epoch in (1, 2, 10, 100, 500):
-    print(f"epoch {epoch:3d}: loss {losses[epoch - 1]:.6f}")
+    print(f"epoch {epoch:3d}: loss {losses[epoch - 1]:.6g}")  # six digits: as many as float32 keeps for sure
 
 # %% [markdown]
 # ## How far from the best possible line?
@@ -62,7 +62,7 @@ print(
 # %%
 figure = plot_loss_curves({"SGD, learning rate 0.01": losses}, best)
 figure.axes[0].set_title("The lesson's run: the loss of each of its 500 epochs")
-print("saved", save_figure(figure, "loss_curve.png").name)
+save_figure(figure, "loss_curve.png")
 
 # %% [markdown]
 # The curve drops steeply, then bends into a long, slow slope that is still above the

@@ -43,21 +43,22 @@ def headless_env(output_dir: Path) -> dict[str, str]:
     return env
 
 
-def start_script(script: str, output_dir: Path, *args: str) -> subprocess.Popen:
-    output_dir.mkdir(parents=True, exist_ok=True)
+def start_script(script: str, folder: Path, *args: str) -> subprocess.Popen:
+    """Run a script from `folder`, as a learner elsewhere would, writing into folder/output."""
+    folder.mkdir(parents=True, exist_ok=True)
     return subprocess.Popen(
         [sys.executable, str(ROOT / script), *args],
-        cwd=output_dir,  # not the repo root: the scripts must not depend on where they are run from
-        env=headless_env(output_dir),
+        cwd=folder,  # not the repo root: the scripts must not depend on where they are run from
+        env=headless_env(folder / "output"),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
 
 
-def finish(process: subprocess.Popen, output_dir: Path) -> ScriptRun:
+def finish(process: subprocess.Popen, folder: Path) -> ScriptRun:
     stdout, stderr = process.communicate(timeout=300)
-    return ScriptRun(process.returncode, stdout, stderr, output_dir)
+    return ScriptRun(process.returncode, stdout, stderr, folder / "output")
 
 
 @pytest.fixture(scope="session")
@@ -68,8 +69,8 @@ def run_script(tmp_path_factory):
     def run(script: str, *args: str) -> ScriptRun:
         key = (script, *args)
         if key not in cache:
-            output_dir = tmp_path_factory.mktemp(Path(script).stem)
-            cache[key] = finish(start_script(script, output_dir, *args), output_dir)
+            folder = tmp_path_factory.mktemp(Path(script).stem)
+            cache[key] = finish(start_script(script, folder, *args), folder)
         return cache[key]
 
     return run

@@ -263,7 +263,7 @@ def test_output_dir_follows_the_environment(tmp_path, monkeypatch):
     assert output_dir() == tmp_path / "out" and output_dir().is_dir()
 
 
-def test_save_figure_writes_a_png_and_closes_it_when_headless(tmp_path, monkeypatch):
+def test_save_figure_writes_a_png_says_where_and_closes_it_when_headless(tmp_path, monkeypatch, capsys):
     import matplotlib
 
     matplotlib.use("Agg")
@@ -272,8 +272,10 @@ def test_save_figure_writes_a_png_and_closes_it_when_headless(tmp_path, monkeypa
     monkeypatch.setenv("LESSON_OUTPUT", str(tmp_path))
     fig, ax = plt.subplots()
     ax.plot([0, 1], [0, 1])
-    path = save_figure(fig, "line.png")
-    assert path == tmp_path / "line.png"
+    monkeypatch.chdir(tmp_path)
+    save_figure(fig, "line.png")
+    assert capsys.readouterr().out == "saved line.png\n"  # where it went, as you would type it here
+    path = tmp_path / "line.png"
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert not plt.fignum_exists(fig.number)
 
