@@ -26,13 +26,17 @@ from matplotlib import ticker
 from torch import nn, optim
 
 from linreg import (
+    LESSON_EPOCHS,
+    LESSON_LR,
     DivergenceError,
     LinearRegression,
     design_matrix,
     display_path,
     distance_time_data,
     least_squares,
+    lesson_model,
     mse_hessian,
+    optimal_loss,
     original_units,
     output_dir,
     pick_device,
@@ -41,8 +45,7 @@ from linreg import (
     train,
 )
 
-EPOCHS = 500  # the lesson's training run: 500 epochs of SGD at learning rate 0.01
-LESSON_LR = 0.01
+EPOCHS = LESSON_EPOCHS  # the lesson's run: 500 epochs of SGD at learning rate 0.01, from seed 42
 ADAM_LR = 0.1
 
 distances, times = distance_time_data()
@@ -51,12 +54,6 @@ loss_function = nn.MSELoss()
 
 def heading(title: str) -> None:
     print(f"\n=== {title} ===")
-
-
-def lesson_start() -> LinearRegression:
-    """The lesson's untrained model: the same seed gives the same starting weight and bias."""
-    torch.manual_seed(42)
-    return LinearRegression(1, 1)
 
 
 def weight_and_bias(model: LinearRegression) -> tuple[float, float]:
@@ -124,7 +121,7 @@ best = torch.cat([best_weight.flatten(), best_bias])
 print(f"normal equations (torch.linalg.solve): weight = {normal[0]:.6f}, bias = {normal[1]:.6f}")
 print(f"torch.linalg.lstsq (least_squares):    weight = {best[0]:.6f}, bias = {best[1]:.6f}")
 print("they agree to 12 decimals:", torch.allclose(normal, best, rtol=0, atol=1e-12))
-best_loss = mse_surface(best[0], best[1]).item()
+best_loss = optimal_loss(distances, times)
 print(f"smallest possible MSE: {best_loss:.6f}")
 
 # %% [markdown]
@@ -143,7 +140,7 @@ print(f"smallest possible MSE: {best_loss:.6f}")
 
 # %%
 heading("2. Gradients by hand")
-model = lesson_start()
+model = lesson_model()
 weight, bias = model.linear.weight.detach().clone(), model.linear.bias.detach().clone()
 print(f"start: weight = {weight.item():.6f}, bias = {bias.item():.6f}")
 errors = distances * weight + bias - times
@@ -201,7 +198,7 @@ print(f"largest stable learning rate: 2 / {fast:.6f} = {limit:.6f}")
 # %%
 def divergence(lr: float) -> DivergenceError:
     """Train the lesson's model at a learning rate that should blow up; return train()'s error."""
-    model = lesson_start()
+    model = lesson_model()
     try:
         train(model, optim.SGD(model.parameters(), lr=lr), distances, times, EPOCHS)
     except DivergenceError as error:
@@ -210,7 +207,7 @@ def divergence(lr: float) -> DivergenceError:
 
 
 below, above = 0.95 * limit, 1.05 * limit
-model = lesson_start()
+model = lesson_model()
 train(model, optim.SGD(model.parameters(), lr=below), distances, times, EPOCHS)
 below_loss = final_loss(model)
 print(
@@ -249,7 +246,7 @@ def gradient_descent_many(lrs: torch.Tensor, start: tuple[float, float], epochs:
 
 sweep_lrs = torch.logspace(-4, math.log10(0.14), 140, dtype=torch.float64)
 shown_lrs = torch.tensor([0.0001, 0.001, LESSON_LR, 0.1, below, above], dtype=torch.float64)
-start = weight_and_bias(lesson_start())
+start = weight_and_bias(lesson_model())
 history = gradient_descent_many(torch.cat([sweep_lrs, shown_lrs]), start, EPOCHS)
 sweep_losses, shown_losses = history[-1, : len(sweep_lrs)], history[-1, len(sweep_lrs) :]
 print(f"sweep: {EPOCHS} epochs of gradient descent for {len(sweep_lrs)} learning rates at once")
@@ -346,7 +343,7 @@ def no_negative_zero(value: float, decimals: int = 4) -> float:
     return round(value, decimals) + 0.0
 
 
-sgd_model = lesson_start()
+sgd_model = lesson_model()
 sgd = optim.SGD(sgd_model.parameters(), lr=LESSON_LR)
 sgd_path = record_path(sgd_model, sgd)
 train(sgd_model, sgd, distances, times, EPOCHS)
@@ -379,7 +376,7 @@ curvature_z = mse_hessian(standardized)
 slow_z, fast_z = torch.linalg.eigvalsh(curvature_z).tolist()
 print(f"Hessian for z: {show_matrix(curvature_z)}, eigenvalues {slow_z:.6f} and {fast_z:.6f}")
 print(f"condition number: {fast_z / slow_z:.6f}")
-z_model = lesson_start()
+z_model = lesson_model()
 lr_z = 1 / fast_z
 train(z_model, optim.SGD(z_model.parameters(), lr=lr_z), standardized, times, epochs=1)
 exact_weight_z, exact_bias_z = least_squares(standardized, times)
@@ -408,10 +405,11 @@ show_table(
 # we draw the path of the lesson's SGD run (recorded above) and of Adam, from the same
 # start, each for 500 epochs. SGD first drops straight down the steep wall (the fast
 # direction is settled within a few dozen epochs) and then crawls along the floor.
-# Adam scales each parameter's step by the size of its recent gradients, so it first
-# moves $w$ and $b$ by about the same amount, diagonally, and then it too has to follow
-# the valley. Next to it, the same map for the standardized input: a round bowl, and
-# the single step of section 4 straight to its centre.
+# Adam divides each parameter's step by a running root-mean-square of that parameter's
+# recent gradients, so its first steps move $w$ and $b$ by about the same amount,
+# diagonally; then it too has to follow the valley. Next to it, the same map for the
+# standardized input: a round bowl, and the single step of section 4 straight to its
+# centre.
 
 
 # %%
@@ -427,7 +425,7 @@ print(
     f"start: weight {start[0]:.4f}, bias {start[1]:.4f}, loss {start_loss:.4f}; "
     f"optimum: weight {best[0]:.4f}, bias {best[1]:.4f}, loss {best_loss:.6f}"
 )
-adam_model = lesson_start()
+adam_model = lesson_model()
 adam = optim.Adam(adam_model.parameters(), lr=ADAM_LR)
 adam_path = record_path(adam_model, adam)
 train(adam_model, adam, distances, times, EPOCHS)
@@ -535,7 +533,7 @@ heading("7. Any device")
 device = pick_device()
 print(f"CUDA available: {torch.cuda.is_available()}, MPS available: {torch.backends.mps.is_available()}")
 print(f"training on: {device}")
-device_model = lesson_start().to(device)
+device_model = lesson_model().to(device)
 device_optimizer = optim.SGD(device_model.parameters(), lr=LESSON_LR)
 train(device_model, device_optimizer, distances.to(device), times.to(device), EPOCHS)
 on_device = torch.cat([p.detach().cpu().flatten() for p in device_model.parameters()])

@@ -1,10 +1,10 @@
 # %% [markdown]
 # # Lesson 06: Building and training a linear regression model
 #
-# Before convolutional networks, we build the smallest model there is and train it
-# end to end. Every piece of a real PyTorch training pipeline shows up: a model made
-# of `nn.Linear`, our own `nn.Module`, a loss function, an optimizer, and the loop
-# that ties them together.
+# Before convolutional networks, we build the smallest model there is, a straight line,
+# and train it from start to finish. Small as it is, it has every part of a real PyTorch
+# training pipeline: a layer (`nn.Linear`), a model class of our own (`nn.Module`), a loss
+# function, an optimizer, and the loop that ties them together.
 #
 # Source: the "Building and training a Linear Regression" section of TK's article
 # [Mastering PyTorch: From Linear Regression to Computer Vision](https://www.iamtk.co/mastering-pytorch-from-linear-regression-to-com).
@@ -14,21 +14,14 @@
 # digit). Figures go to `output/`.
 
 # %%
-import inspect
-
 import matplotlib.pyplot as plt
 import torch
+from matplotlib import ticker
 from torch import nn, optim
 
-from linreg import (
-    LinearRegression,
-    distance_time_data,
-    least_squares,
-    save_figure,
-    train,
-)
+from linreg import TrainingError, distance_time_data, least_squares, save_figure, train
 
-torch.manual_seed(0)  # the models' starting weights are random: fix them
+torch.manual_seed(0)  # a model's starting weights are random: fix them, so every run is the same
 
 
 def heading(title: str) -> None:
@@ -38,170 +31,228 @@ def heading(title: str) -> None:
 # %% [markdown]
 # ## 1. The simplest model: `nn.Linear`
 #
-# Linear regression predicts $y = xw + b$: one input $x$, a learned weight $w$ and a
-# learned bias $b$. `nn.Linear(in_features=1, out_features=1, bias=True)` is exactly
-# that. It starts from small random values for $w$ and $b$, and it expects a batch:
-# one row per example, so two inputs are written `[[2.], [4.]]`, shape (2, 1).
+# Linear regression predicts an output $y$ from an input $x$ with a straight line,
+# $y = xw + b$: the **weight** $w$ and the **bias** $b$ are learned from data.
+# `nn.Linear(in_features=1, out_features=1, bias=True)` is that line, as a PyTorch layer.
+# In general it computes $y = xW^\top + b$ for a whole batch at once: `weight` has shape
+# (out_features, in_features), here (1, 1), and `bias` has shape (out_features,).
+#
+# A layer takes a **batch**: one row per example. Two inputs, 2 and 4, are written
+# `[[2.], [4.]]`, shape (2, 1). A new layer starts from random values, drawn uniformly
+# between $-1/\sqrt{\text{in\_features}}$ and $+1/\sqrt{\text{in\_features}}$: between
+# -1 and 1 here.
 
 # %%
 heading("1. nn.Linear")
 model = nn.Linear(in_features=1, out_features=1, bias=True)
-print(f"weight = {model.weight.item():.4f}, bias = {model.bias.item():.4f} (random start)")
+print(f"weight: shape {tuple(model.weight.shape)}, value {model.weight.item():.4f} (random)")
+print(f"bias:   shape {tuple(model.bias.shape)}, value {model.bias.item():.4f} (random)")
 examples = torch.tensor([[2.0], [4.0]])
-print("model([[2.], [4.]]) =", model(examples).detach())
+print("predictions for 2 and 4:", model(examples).detach())
 
 # %% [markdown]
-# The article sets the weight to -0.4443 and the bias to -0.5045 and shows
-# `tensor([[-1.3930], [-2.2815]])`. Let's check it by hand: $2 \times (-0.4443) - 0.5045 =
-# -1.3931$, not -1.3930. The article's weight and bias were *displayed* rounded to
-# four decimals; the model held more digits. Rounding the weight can move it by up
-# to 0.00005, and $4w$ multiplies that error by four, which is why the second output
-# is off by two in the last digit.
-#
-# Which weight and bias did the article's model hold? Any pair that rounds to all
-# four numbers it shows. We search a fine grid around the displayed values.
+# The article sets the weight to -0.4443 and the bias to -0.5045. Changing parameters by
+# hand is not a step autograd should record, hence `torch.no_grad()`.
 
 # %%
-ARTICLE_WEIGHT, ARTICLE_BIAS = -0.4443, -0.5045
-ARTICLE_OUTPUTS = torch.tensor([[-1.3930], [-2.2815]], dtype=torch.float64)
+with torch.no_grad():
+    model.weight.fill_(-0.4443)
+    model.bias.fill_(-0.5045)
+print("with weight -0.4443 and bias -0.5045:", model(examples).detach())
 
-
-def set_parameters(linear: nn.Linear, weight: float, bias: float) -> None:
-    with torch.no_grad():  # an edit by hand, not a step autograd should record
-        linear.weight.fill_(weight)
-        linear.bias.fill_(bias)
-
-
-def shown(values: torch.Tensor) -> torch.Tensor:
-    """What PyTorch's four-decimal display makes of values, in units of 0.0001."""
-    return torch.round(values.double() * 1e4)
-
-
-set_parameters(model, ARTICLE_WEIGHT, ARTICLE_BIAS)
-print("with the displayed weight and bias:", model(examples).detach())
-
-# Every pair within rounding of the displayed weight and bias, 1e-6 apart.
-grid = torch.linspace(-0.00005, 0.00005, 101, dtype=torch.float64)
-weights, biases = torch.meshgrid(ARTICLE_WEIGHT + grid, ARTICLE_BIAS + grid, indexing="ij")
-outputs = torch.stack([2 * weights + biases, 4 * weights + biases])
-matches = (
-    (shown(weights) == shown(torch.tensor(ARTICLE_WEIGHT)))
-    & (shown(biases) == shown(torch.tensor(ARTICLE_BIAS)))
-    & (shown(outputs) == shown(ARTICLE_OUTPUTS).view(2, 1, 1)).all(dim=0)
-)
-print(f"pairs that display as all four of the article's numbers: {int(matches.sum())} of {matches.numel()}")
-print(
-    f"  weight from {weights[matches].min():.6f} to {weights[matches].max():.6f}, "
-    f"bias from {biases[matches].min():.6f} to {biases[matches].max():.6f}"
-)
-# The middle of that region is safely away from every rounding edge.
-weight, bias = weights[matches].mean().item(), biases[matches].mean().item()
-set_parameters(model, weight, bias)
-print(f"with weight = {weight:.6f}, bias = {bias:.6f}:", model(examples).detach())
+# %% [markdown]
+# By hand, $2 \times (-0.4443) - 0.5045 = -1.3931$. The article shows
+# `tensor([[-1.3930], [-2.2815]])`: its weight and bias were *displayed* rounded to four
+# decimals, and its model held a few more digits, so the last digit differs.
 
 # %% [markdown]
 # ## 2. A model of our own: `nn.Module`
 #
-# `nn.Linear` is one layer. Real models combine many, so PyTorch lets us write our
-# own model as a subclass of `nn.Module`. Two methods matter:
+# Real models combine many layers, so PyTorch lets us write a model as a class. Every
+# model subclasses `nn.Module` and has two methods:
 #
-# - `__init__` creates the layers. Calling `super().__init__()` first is required:
-#   it sets up the bookkeeping that lets `nn.Module` find every layer we assign as an
-#   attribute, and therefore every parameter (`model.parameters()` is what the
-#   optimizer will update).
-# - `forward(x)` says how an input flows through those layers to a prediction. We
-#   never call it directly: `model(x)` calls it (and runs any hooks around it).
-#
-# The class lives in `linreg.py`, so the practice problems can import it too:
+# - `__init__` creates the layers. It first calls the parent's `__init__`, which sets up
+#   the bookkeeping that registers every layer we assign to `self`: that is how
+#   `model.parameters()` will find the weights the optimizer must update. The article
+#   writes that call `super(LinearRegression, self).__init__()`, the older spelling;
+#   since Python 3, `super().__init__()` does exactly the same.
+# - `forward(x)` says how an input becomes a prediction. We call `model(x)`, never
+#   `model.forward(x)`: calling the model runs `forward` and any hooks PyTorch keeps
+#   around it.
+
 
 # %%
+class LinearRegression(nn.Module):
+    def __init__(self, input_size, output_size):
+        super(LinearRegression, self).__init__()  # noqa: UP008 (the article's spelling, on purpose)
+        self.linear = nn.Linear(input_size, output_size)
+
+    def forward(self, x):
+        return self.linear(x)
+
+
 heading("2. A custom model with nn.Module")
-print(inspect.getsource(LinearRegression))
 custom = LinearRegression(input_size=1, output_size=1)
-custom.linear.load_state_dict(model.state_dict())  # the same w and b as above
 for name, parameter in custom.named_parameters():
-    print(f"found parameter {name}: {parameter.data.flatten().tolist()}")
-same = torch.equal(custom(examples), model(examples))
-print("LinearRegression and nn.Linear give identical predictions:", same)
+    print(f"parameter {name}: shape {tuple(parameter.shape)}")
+custom.linear.load_state_dict(model.state_dict())  # the same weight and bias as the nn.Linear above
+print("same predictions as nn.Linear:", torch.equal(custom(examples), model(examples)))
 
 # %% [markdown]
-# ## 3. Measuring error, and a rule for improving: loss and optimizer
+# The class is one layer deep, but it is the shape of every model to come: more layers in
+# `__init__`, more steps in `forward`. The same class is in `linreg.py`, so that
+# `deeper.py` and the practice problems can import it.
+
+# %% [markdown]
+# ## 3. Data, a loss function and an optimizer
 #
-# The **mean squared error** averages the squared gaps between predictions
-# $\hat y_i$ and targets $y_i$:
-#
-# $$\text{MSE} = \frac{1}{N}\sum_{i=1}^{N} (\hat y_i - y_i)^2$$
-#
-# Squaring makes every error count positively and punishes big misses most.
-#
-# The **optimizer** changes the parameters to lower the loss. Stochastic gradient
-# descent (SGD) takes a small step against each parameter's gradient, scaled by the
-# learning rate $\eta$: $\; w \leftarrow w - \eta \, \partial \text{MSE} / \partial w$.
-# ("Stochastic" because it is usually fed a random handful of examples per step; we
-# give it all four deliveries every time, which makes it plain gradient descent.)
-# Adam is a popular alternative that adapts its step size per parameter; practice
-# problem 2 compares the two.
-#
-# Here is the article's data, four deliveries: distance in miles, time in minutes.
-# We measure how wrong the model of section 1 (the article's weight and bias, about
-# -0.44 and -0.50) is on it: very, since it predicts negative times.
+# The article's data: four deliveries, with the distance in miles and the time they took
+# in minutes. We create the model we are going to train, from seed 42, and look at what
+# it predicts before any training.
 
 # %%
-heading("3. Loss function and optimizer")
+heading("3. Data, loss and optimizer")
 distances, times = distance_time_data()
 print("distances (miles):", [round(d, 2) for d in distances.flatten().tolist()])
 print("times (minutes):  ", [round(t, 2) for t in times.flatten().tolist()])
 
+torch.manual_seed(42)
+model = LinearRegression(input_size=1, output_size=1)
+start_weight, start_bias = model.linear.weight.item(), model.linear.bias.item()
+print(f"untrained model: weight = {start_weight:.4f}, bias = {start_bias:.4f}")
+
+# %%
+line = torch.linspace(0, 4.5, 50).view(-1, 1)  # distances to draw the model's line at
+
+
+def draw_data(ax: plt.Axes) -> None:
+    ax.scatter(distances, times, color="black", zorder=3, label="deliveries")
+    ax.set(xlabel="distance (miles)", ylabel="time (minutes)", xlim=(0, 4.5), ylim=(-2, 25))
+
+
+fig, ax = plt.subplots(figsize=(5, 3.6))
+draw_data(ax)
+with torch.no_grad():
+    ax.plot(line, model(line), color="tab:red", label=f"untrained: {start_weight:.2f}x + {start_bias:.2f}")
+ax.set_title("Before training: a random line")
+ax.legend(loc="upper left")
+fig.subplots_adjust(left=0.14, right=0.96, bottom=0.15, top=0.9)
+save_figure(fig, "before_training.png")
+
+# %% [markdown]
+# The random line is nowhere near the points. To improve it, we need a number that says
+# *how* wrong it is: the **loss**. The mean squared error averages the squared gaps
+# between the predictions $\hat y_i$ and the targets $y_i$:
+#
+# $$\text{MSE} = \frac{1}{N}\sum_{i=1}^{N} (\hat y_i - y_i)^2 .$$
+#
+# Why squared? Every miss counts, whatever its sign, and a big miss counts far more than a
+# small one. The square is also smooth, so its gradient says which way to move and how
+# far, and for a straight line its minimum has an exact formula, which we will use to
+# check the training.
+
+# %%
 loss_function = nn.MSELoss()
-predictions = custom(distances).detach()
+predictions = model(distances).detach()
 by_hand = ((predictions - times) ** 2).mean()
 print(f"MSE by hand: {by_hand.item():.4f}   nn.MSELoss: {loss_function(predictions, times).item():.4f}")
+
+# %% [markdown]
+# The **optimizer** changes the parameters to lower the loss. Stochastic gradient descent
+# (`optim.SGD`) moves each parameter a small step against its gradient, scaled by the
+# learning rate $\eta$: $w \leftarrow w - \eta \, \partial \text{MSE} / \partial w$.
+# "Stochastic" refers to computing each step on a small random batch of the data; with
+# only four deliveries we use all of them in every step, which is plain gradient descent.
+# Mini-batches arrive with `DataLoader` in Lesson 07. Adam, a popular alternative that
+# adapts its step size per parameter, is compared with SGD in practice problem 2.
+
+# %%
+optimizer = optim.SGD(model.parameters(), lr=0.01)
 
 # %% [markdown]
 # ## 4. The training loop
 #
 # Training repeats one idea: **predict, measure the loss, adjust the parameters,
-# repeat**. In PyTorch each epoch is five lines, always in this order:
-#
-# 1. `optimizer.zero_grad()`: clear the gradients left from the previous step.
-# 2. `outputs = model(distances)`: the forward pass, a prediction for every input.
-# 3. `loss = loss_function(outputs, times)`: one number for how wrong we are.
-# 4. `loss.backward()`: autograd fills each parameter's `.grad` with
-#    $\partial \text{loss} / \partial \text{parameter}$.
-# 5. `optimizer.step()`: every parameter moves against its gradient.
-#
-# We write the loop once, as `train()` in `linreg.py`, so the rest of the course
-# reuses it. It returns the loss of every epoch (practice problem 3 plots them), and
-# before the first epoch it checks for the classic mistakes: see "When things go
-# wrong" in the README.
+# repeat**. One pass over the data is an **epoch**, and each epoch takes five lines, always
+# in this order. We train for 500 epochs and print the loss every 50.
 
 # %%
 heading("4. The training loop")
-print(inspect.getsource(train))
+losses = []
+for epoch in range(1, 501):
+    optimizer.zero_grad()  # 1. clear the gradients left from the last step
+    outputs = model(distances)  # 2. forward pass: a prediction for every delivery
+    loss = loss_function(outputs, times)  # 3. one number for how wrong they are
+    loss.backward()  # 4. backward pass: d(loss)/d(parameter) into each parameter's .grad
+    optimizer.step()  # 5. move every parameter a little against its gradient
+    losses.append(loss.item())  # .item(): a plain float, not a tensor holding the whole graph
+    if epoch % 50 == 0:
+        print(f"Epoch {epoch:4d}/500  loss {loss.item():.6f}")
 
 # %% [markdown]
-# ## 5. Training on the distance/time data
+# The loss fell from over a hundred to a few hundredths. (Each recorded loss is measured
+# in the forward pass, before that epoch's update.)
 #
-# 500 epochs of SGD with learning rate 0.01, as in the article. We start from a fresh,
-# seeded model and print the loss every 50 epochs.
+# The rest of the course needs this loop again and again, so `linreg.py` has it as a
+# function: `train(model, optimizer, inputs, targets, epochs)` runs the same five lines and
+# returns the loss of every epoch. Before the first epoch it also checks for the classic
+# mistakes, which would otherwise crash with a cryptic error or, worse, silently train the
+# wrong model. Targets of shape (4,) instead of (4, 1), for one:
 
 # %%
-heading("5. Training on the distance/time data")
-torch.manual_seed(42)
-model = LinearRegression(input_size=1, output_size=1)
-start = {name: p.item() for name, p in model.named_parameters()}
-print(f"start: weight = {start['linear.weight']:.4f}, bias = {start['linear.bias']:.4f}")
-optimizer = optim.SGD(model.parameters(), lr=0.01)
-losses = train(model, optimizer, distances, times, epochs=500, log_every=50)
+try:
+    train(model, optimizer, distances, times.flatten(), epochs=500)
+except TrainingError as error:
+    print("train() refuses:", error)
+
+
+def trained_for(epochs: int) -> tuple[LinearRegression, list[float]]:
+    """Section 3's model, trained with linreg.train() for `epochs` epochs from the same start."""
+    torch.manual_seed(42)
+    fresh = LinearRegression(input_size=1, output_size=1)
+    return fresh, train(fresh, optim.SGD(fresh.parameters(), lr=0.01), distances, times, epochs)
+
+
+_, same_losses = trained_for(50)
+print("train() from the same start gives exactly the same losses:", same_losses == losses[:50])
 
 # %% [markdown]
-# How good is that? For linear regression we don't have to guess: the parameters
-# with the smallest possible MSE have a closed form (least squares), which
-# `torch.linalg.lstsq` computes. We compare.
+# With `train()` we can also stop the same run early and look at the line along the way.
+# The first few epochs do most of the work, swinging the line up onto the points; the
+# rest is fine-tuning.
+
 
 # %%
+def weight_and_bias(trained: LinearRegression) -> tuple[float, float]:
+    return trained.linear.weight.item(), trained.linear.bias.item()
+
+
+lines = {0: (start_weight, start_bias)}
+lines |= {epochs: weight_and_bias(trained_for(epochs)[0]) for epochs in (2, 5, 10, 50)}
+lines[500] = weight_and_bias(model)
+fig, ax = plt.subplots(figsize=(6, 4))
+draw_data(ax)
+shades = plt.cm.Reds(torch.linspace(0.3, 1, len(lines)).tolist())  # darker: later
+for (epochs, (weight, bias)), shade in zip(lines.items(), shades, strict=True):
+    ax.plot(
+        line, weight * line + bias, color=shade, label=f"after {epochs:3d} epochs: {weight:.2f}x + {bias:.2f}"
+    )
+ax.set_title("The line, as training goes on")
+ax.legend(loc="upper left", prop={"family": "monospace", "size": 8})
+fig.subplots_adjust(left=0.12, right=0.97, bottom=0.13, top=0.92)
+save_figure(fig, "learning.png")
+
+# %% [markdown]
+# ## 5. How good is it?
+#
+# For linear regression we don't have to guess: the line with the smallest possible MSE
+# has a closed form (least squares), which `torch.linalg.lstsq` computes exactly, in
+# float64. `linreg.least_squares()` wraps it. We compare.
+
+# %%
+heading("5. How good is it?")
 best_weight, best_bias = least_squares(distances, times)
-learned_weight, learned_bias = model.linear.weight.item(), model.linear.bias.item()
+learned_weight, learned_bias = weight_and_bias(model)
 with torch.no_grad():
     final_loss = loss_function(model(distances), times).item()
     best_loss = loss_function(distances.double() * best_weight + best_bias, times.double()).item()
@@ -221,41 +272,24 @@ print(
 )
 
 # %% [markdown]
-# Honest verdict: 500 epochs get close, not all the way. The loss is a long, narrow
-# valley in $(w, b)$: a learning rate small enough to be stable across the valley
-# crawls along its floor, where raising $w$ while lowering $b$ barely changes the
-# predictions. More epochs, or standardized inputs, would close the gap; the
-# companion script `deeper.py` measures exactly how much.
-#
-# Now we use the model. `model.eval()` switches layers such as dropout to inference
-# behaviour (our model has none, but it is a habit worth having), and
-# `torch.inference_mode()` skips the bookkeeping autograd would do for a backward
-# pass we will never run.
+# Close, not finished: 500 epochs got the loss to within a few percent of the best
+# possible, and it is still falling. The left panel shows how it fell: on a log scale, a
+# steep drop in the first few dozen epochs, then a long, slow slope. On the data, the
+# trained and the exact line are too close to tell apart by eye, so the right panel plots
+# their difference: the trained line is a little too flat and starts a little too high.
 
 # %%
-new_distances = torch.tensor([[5.0], [7.5], [10.0]])
-model.eval()
-with torch.inference_mode():
-    predicted = model(new_distances)
-exact = new_distances.double() * best_weight + best_bias
-for distance, guess, truth in zip(new_distances.flatten(), predicted.flatten(), exact.flatten(), strict=True):
-    print(f"{distance.item():5.1f} miles -> {guess.item():6.2f} minutes (exact line: {truth.item():6.2f})")
-
-# %% [markdown]
-# The two lines are too close to tell apart by eye, so the right panel plots their
-# difference: the trained line is a little too flat and starts a little too high.
-
-# %%
-fig, (ax, gap_ax) = plt.subplots(1, 2, figsize=(10, 4))
-line = torch.linspace(0, 4.5, 50).view(-1, 1)
-with torch.inference_mode():
-    trained_line = model(line)
 exact_line = line * best_weight.item() + best_bias.item()
-ax.scatter(distances, times, color="black", zorder=3, label="deliveries")
-ax.plot(line, trained_line, label=f"trained: {learned_weight:.3f}x + {learned_bias:.3f}")
-ax.plot(line, exact_line, "--", label=f"least squares: {best_weight.item():.3f}x + {best_bias.item():.3f}")
-ax.set(xlabel="distance (miles)", ylabel="time (minutes)", title="Delivery time against distance")
-ax.legend()
+with torch.no_grad():
+    trained_line = model(line)
+fig, (ax, gap_ax) = plt.subplots(1, 2, figsize=(11, 4))
+ax.plot(range(1, len(losses) + 1), losses, label="SGD, learning rate 0.01")
+ax.axhline(best_loss, color="black", linestyle=":", label=f"smallest possible MSE: {best_loss:.5f}")
+ax.set_yscale("log")  # the loss falls by orders of magnitude: on a linear scale the tail looks flat
+ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{value:g}"))  # 0.1, not 10^-1
+ax.yaxis.set_minor_locator(ticker.NullLocator())
+ax.set(xlabel="epoch", ylabel="MSE (log scale)", title="The training loss, epoch by epoch")
+ax.legend(loc="upper right")
 gap_ax.axhline(0, color="gray", linewidth=0.8)
 gap_ax.plot(line, trained_line - exact_line)
 gap_ax.set(
@@ -263,16 +297,48 @@ gap_ax.set(
     ylabel="trained - least squares (minutes)",
     title="What 500 epochs of SGD left to learn",
 )
-fig.tight_layout()
+fig.subplots_adjust(left=0.07, right=0.98, bottom=0.13, top=0.92, wspace=0.25)
 save_figure(fig, "fit.png")
+
+# %% [markdown]
+# Why so slow at the end? Seen as a function of $(w, b)$, the loss is a long, narrow
+# valley. Along its floor, a larger weight and a smaller bias predict almost the same
+# times, so the loss barely changes there and its gradient is tiny. A learning rate small
+# enough to be stable across the steep walls only crawls along the floor. More epochs, or
+# standardized inputs, close the gap; the companion script `deeper.py` measures it
+# exactly and draws the valley, with the path SGD took:
+#
+# <img src="figures/loss_landscape.png" width="480"
+#  alt="The valley of the loss over (w, b), with the paths of SGD and Adam">
+#
+# Now we use the model. `model.eval()` switches layers such as dropout to their behaviour
+# for predictions (this model has none, but the habit matters), and
+# `torch.inference_mode()` skips the bookkeeping autograd would keep for a backward pass
+# we will not run. `model.train()` switches back before any further training.
+
+# %%
+new_distances = torch.tensor([[5.0], [7.5], [10.0]])
+model.eval()
+with torch.inference_mode():
+    predicted = model(new_distances)
+model.train()
+exact = new_distances.double() * best_weight + best_bias
+for distance, guess, truth in zip(new_distances.flatten(), predicted.flatten(), exact.flatten(), strict=True):
+    print(f"{distance.item():5.1f} miles -> {guess.item():6.2f} minutes (exact line: {truth.item():6.2f})")
+
+# %% [markdown]
+# We have measured the model only on the four deliveries it was trained on. With real
+# data you would hold some examples back (a validation or test set) and measure there: a
+# model can fit its training data well and still predict new data badly, and only data it
+# has not seen can tell. Four points are too few to split; Lesson 07 brings real datasets.
 
 # %% [markdown]
 # ## 6. Why zero the gradients?
 #
 # `loss.backward()` does not overwrite `.grad`: it **adds** to it (Lesson 05). That is
 # useful when a gradient is built from several pieces, but in a training loop it means
-# every step would push with the sum of all the gradients so far. First, three
-# backward passes at the same parameters, without clearing:
+# every step would push with the sum of all the gradients so far. First, three backward
+# passes at the same parameters, without clearing:
 
 # %%
 heading("6. Why zero the gradients?")
@@ -287,9 +353,10 @@ print("the same gradient, added up: 1x, 2x, 3x")
 # %% [markdown]
 # Now with the optimizer stepping in between. Two copies of the same model take three
 # steps; only the first clears its gradients. The second one's `.grad` is the running
-# sum of every step's fresh gradient, so its steps keep growing. From step 2 on, the
-# copies stand at different parameters (the second moved further), so even their fresh
-# gradients differ.
+# sum of every step's fresh gradient, so its steps keep growing. Step 1 is the same for
+# both, so at step 2 they still stand at the same parameters and compute the same fresh
+# gradient, but the second copy steps with the sum. From step 3 on, it stands elsewhere,
+# and even its fresh gradients differ.
 
 # %%
 torch.manual_seed(0)  # the same start as the probe above
@@ -313,11 +380,10 @@ for step in range(1, 4):
     opt_uncleared.step()
 
 # %% [markdown]
-# What does that do to training? The same 500 epochs from the same start as in
-# section 5, but without `optimizer.zero_grad()`. The accumulated gradient acts like a
-# heavy ball with no friction: the parameters swing past the minimum and back, and
-# the loss never settles. The table shows the lowest and highest loss in each block of
-# 100 epochs.
+# What does that do to training? The same 500 epochs from the same start as in section 4,
+# but without `optimizer.zero_grad()`. The accumulated gradient acts like a heavy ball
+# with no friction: the parameters swing past the minimum and back, and the loss never
+# settles. The table shows the lowest and highest loss in each block of 100 epochs.
 
 # %%
 torch.manual_seed(42)  # the same seed, so the same starting weight and bias
@@ -345,11 +411,11 @@ print(
 # %% [markdown]
 # ## Key takeaways
 #
-# - `nn.Linear` is a ready-made $y = xW + b$ layer; `nn.Module` is the base class of
-#   every model, and `forward()` defines how inputs flow to predictions.
+# - `nn.Linear` is a ready-made layer computing $y = xW^\top + b$; `nn.Module` is the base
+#   class of every model, and `forward()` defines how inputs flow to predictions.
 # - Training loop: `zero_grad` -> forward -> loss -> `backward` -> `step`, repeated.
-# - A loss function (here `nn.MSELoss`) measures the error; an optimizer (SGD, Adam)
-#   uses the gradients to lower it.
+# - A loss function (here `nn.MSELoss`) measures the error; an optimizer (SGD, Adam) uses
+#   the gradients to lower it.
 # - Always zero the gradients before each backward pass: they accumulate.
 # - Check the result against something you trust. Here the exact least-squares answer
 #   showed that 500 epochs came close but had not finished.

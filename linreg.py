@@ -4,7 +4,8 @@
 the "going deeper" script reuse them from here instead of copying them:
 
 - `distance_time_data()`: the article's four (distance, time) pairs.
-- `LinearRegression`: the custom `nn.Module`.
+- `LinearRegression`: the custom `nn.Module`, and `lesson_model()`, the lesson's
+  untrained one (seed `LESSON_SEED`), which trains with `LESSON_LR` for `LESSON_EPOCHS`.
 - `train()`: the training loop (zero_grad -> forward -> loss -> backward -> step),
   with guards that turn a learner's classic mistakes into clear messages.
 - `least_squares()`: the exact answer the training loop is trying to reach, its
@@ -30,6 +31,11 @@ from torch import nn
 DISTANCES = [[1.0], [2.0], [3.0], [4.0]]
 TIMES = [[6.96], [12.11], [16.77], [22.21]]
 
+# The lesson's training run, which deeper.py and the practice problems repeat and compare
+# with: the model from this seed, trained this many epochs with SGD at this learning rate.
+# lesson.py writes these numbers out where it teaches them; a test checks they agree.
+LESSON_SEED, LESSON_LR, LESSON_EPOCHS = 42, 0.01, 500
+
 
 def distance_time_data() -> tuple[torch.Tensor, torch.Tensor]:
     """Fresh (distances, times) tensors of shape (4, 1): one row per delivery."""
@@ -45,6 +51,12 @@ class LinearRegression(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.linear(x)
+
+
+def lesson_model() -> LinearRegression:
+    """The lesson's untrained model: the same seed gives the same starting weight and bias."""
+    torch.manual_seed(LESSON_SEED)
+    return LinearRegression(1, 1)
 
 
 class TrainingError(ValueError):

@@ -12,7 +12,6 @@
 # `output/sgd_vs_adam.png`.
 
 # %%
-import torch
 from answers import (
     OPTIMIZERS,
     SWEEP,
@@ -25,14 +24,21 @@ from answers import (
     train_copy,
 )
 
-from linreg import LinearRegression, distance_time_data, least_squares, optimal_loss, save_figure
+from linreg import (
+    LESSON_EPOCHS,
+    LESSON_LR,
+    distance_time_data,
+    least_squares,
+    lesson_model,
+    optimal_loss,
+    save_figure,
+)
 
-EPOCHS = 500
-torch.manual_seed(42)  # the lesson's starting parameters
-start = LinearRegression(input_size=1, output_size=1)
+EPOCHS = LESSON_EPOCHS  # 500, as in the lesson
+start = lesson_model()  # the lesson's starting parameters (seed 42)
 distances, times = distance_time_data()
 best = optimal_loss(distances, times)
-print("=== 1. The same learning rate, 0.01 ===")
+print(f"=== 1. The same learning rate, {LESSON_LR} ===")
 print(f"start: weight = {start.linear.weight.item():.6f}, bias = {start.linear.bias.item():.6f}")
 print(f"optimal loss (least squares): {best:.6f}")
 
@@ -49,20 +55,21 @@ print(f"optimal loss (least squares): {best:.6f}")
 
 # %%
 runs = sweep(start, distances, times, EPOCHS)
-same_lr = {run.optimizer: run for run in runs if run.lr == 0.01}
+same_lr = {run.optimizer: run for run in runs if run.lr == LESSON_LR}
 for name, run in same_lr.items():
     after = current_loss(run.model, distances, times)
     print(
-        f"{name:4} at lr 0.01: loss after {EPOCHS} epochs {after:.6f}, {after / best:.2f} times the optimal"
+        f"{name:4} at lr {LESSON_LR}: loss after {EPOCHS} epochs {after:.6f}, "
+        f"{after / best:.2f} times the optimal"
     )
-first_steps = {name: train_copy(start, name, 0.01, distances, times, 1) for name in OPTIMIZERS}
+first_steps = {name: train_copy(start, name, LESSON_LR, distances, times, 1) for name in OPTIMIZERS}
 moved = {
     name: run.model.linear.weight.item() - start.linear.weight.item() for name, run in first_steps.items()
 }
 gradient = first_steps["SGD"].model.linear.weight.grad.item()  # backward() ran at the start's parameters
 print(
     f"first step: the weight's gradient is {gradient:.2f}; SGD moved the weight by {moved['SGD']:.4f} "
-    f"(-0.01 times the gradient), Adam by {moved['Adam']:.4f} (about lr)"
+    f"(-{LESSON_LR} times the gradient), Adam by {moved['Adam']:.4f} (about lr)"
 )
 
 # %% [markdown]
@@ -144,7 +151,7 @@ print(f"{'exact':8}{'':>6}{best:12.6f}{'':>23}{exact_weight.item():9.4f}{exact_b
 # at their chosen ones, with the optimal loss as a dotted line.
 
 # %%
-histories = {f"{name}, lr 0.01": run.losses for name, run in same_lr.items()}
+histories = {f"{name}, lr {LESSON_LR}": run.losses for name, run in same_lr.items()}
 histories |= {f"{name}, lr {run.lr:g} (chosen)": run.losses for name, run in chosen.items()}
 figure = plot_loss_curves(histories, best)
 figure.axes[0].set_title("SGD against Adam: the same start, data and epochs")

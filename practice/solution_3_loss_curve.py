@@ -4,7 +4,7 @@
 # Keep the loss of every epoch while training, then plot it: the curve shows at a
 # glance how fast training converges and whether it has finished.
 #
-# We train the lesson's model exactly as section 5 of `lesson.py` does (seed 42, SGD,
+# We train the lesson's model exactly as section 4 of `lesson.py` does (seed 42, SGD,
 # learning rate 0.01, 500 epochs) with `train_loop()` from `answers.py`, the worked
 # answer to the exercise in `exercises.py`. It returns one loss per epoch, measured
 # before that epoch's update. Run it with `python practice/solution_3_loss_curve.py`;
@@ -13,22 +13,20 @@
 # %%
 import math
 
-import torch
 from answers import plot_loss_curves, train_loop
 from torch import optim
 
-from linreg import LinearRegression, distance_time_data, optimal_loss, save_figure
+from linreg import LESSON_EPOCHS, LESSON_LR, distance_time_data, lesson_model, optimal_loss, save_figure
 
-torch.manual_seed(42)  # the lesson's seed, so this is the lesson's run, every epoch of it
 distances, times = distance_time_data()
-model = LinearRegression(input_size=1, output_size=1)
+model = lesson_model()  # the lesson's seed, so this is the lesson's run, every epoch of it
 start_weight, start_bias = model.linear.weight.item(), model.linear.bias.item()
 print("=== The loss of every epoch ===")
 print(f"start: weight = {start_weight:.6f}, bias = {start_bias:.6f}")
-optimizer = optim.SGD(model.parameters(), lr=0.01)
-losses = train_loop(model, optimizer, distances, times, epochs=500)
+optimizer = optim.SGD(model.parameters(), lr=LESSON_LR)
+losses = train_loop(model, optimizer, distances, times, epochs=LESSON_EPOCHS)
 print(f"recorded {len(losses)} losses, one per epoch")
-for epoch in (1, 2, 10, 100, 500):
+for epoch in (1, 2, 10, 100, LESSON_EPOCHS):
     print(f"epoch {epoch:3d}: loss {losses[epoch - 1]:.6g}")  # six digits: as many as float32 keeps for sure
 
 # %% [markdown]
@@ -44,7 +42,7 @@ for epoch in (1, 2, 10, 100, 500):
 # %%
 best = optimal_loss(distances, times)
 excess = 100 * (losses[-1] / best - 1)
-print(f"optimal loss (least squares): {best:.6f}; in epoch 500 the loss is {excess:.1f}% above it")
+print(f"optimal loss (least squares): {best:.6f}; in epoch {len(losses)} the loss is {excess:.1f}% above it")
 orders = math.log10(losses[0] / losses[-1])
 early_share = 100 * (losses[0] - losses[9]) / (losses[0] - losses[-1])
 print(
@@ -60,8 +58,8 @@ print(
 # as a dotted line. It returns the figure, so the caller decides where it goes.
 
 # %%
-figure = plot_loss_curves({"SGD, learning rate 0.01": losses}, best)
-figure.axes[0].set_title("The lesson's run: the loss of each of its 500 epochs")
+figure = plot_loss_curves({f"SGD, learning rate {LESSON_LR}": losses}, best)
+figure.axes[0].set_title(f"The lesson's run: the loss of each of its {LESSON_EPOCHS} epochs")
 save_figure(figure, "loss_curve.png")
 
 # %% [markdown]

@@ -24,11 +24,8 @@ SCRIPTS = [
 
 # Numbers the README may state without any script computing them: inputs, not results.
 GIVEN = {
-    "-0.4443", "-0.5045", "-1.3930", "-2.2815",  # the article's example weight, bias and output
     "1.0", "2.0", "3.0", "4.0", "6.96", "12.11", "16.77", "22.21",  # the article's data
     "0.01",  # the article's learning rate
-    "0.95", "1.05",  # deeper.py's factors either side of the stability limit
-    "1 %", "0.1 %",  # thresholds the text and scripts choose, not results
     "0.3 %",  # 1 - 0.997006 per epoch: a claim below checks it against deeper.py's output
     "3.10",  # the Python version the lesson needs
 }  # fmt: skip
@@ -59,24 +56,25 @@ def claims(outputs: dict[str, str]) -> list[tuple[str, tuple[float, ...]]]:
     weight, bias = after(deeper, "torch.linalg.lstsq (least_squares):")
     slow, fast = after(deeper, "its eigenvalues:")
     limit = after(deeper, "largest stable learning rate:")[-1]
-    condition = after(deeper, "condition number lambda_max / lambda_min =")[-1]
     shrink = after(deeper, "each epoch at lr")[1]
     return [
-        ("a weight of {} minutes per mile and a bias of {} minutes", (exact_w, exact_b)),
-        ("SGD is at {} and {}, with a loss {} % above", (trained_w, trained_b, excess)),
-        ("a weight of {} and a bias of {}", (weight, bias)),
+        (
+            "SGD is at a weight of {} and a bias of {}, where the exact least-squares answer is {} and {};"
+            " its loss is {} % above",
+            (trained_w, trained_b, exact_w, exact_b, excess),
+        ),
+        ("`torch.linalg.lstsq`: a weight of {} and a bias of {}", (weight, bias)),
         ("eigenvalues {} and {}", (slow, fast)),
         ("2 / {} = {}", (fast, limit)),
         ("overflows at epoch {}", (int(re.search(r"inf at epoch (\d+)", deeper).group(1)),)),
-        ("tries {} learning rates", (after(deeper, "sweep:")[1],)),
-        ("a factor of {}", (condition,)),
+        ("a factor of {}", (after(deeper, "condition number lambda_max / lambda_min =")[-1],)),
         ("only {} % of the error", (Shown(f"{100 * (1 - shrink):.1f}"),)),
         ("{} % of it is still there", (after(deeper, "after 500 epochs")[0],)),
         ("the whole {} gap", (after(deeper, "loss above the minimum:")[-1],)),
-        ("would take {} epochs", (after(deeper, "epochs needed to leave 0.1% of the slow error:")[0],)),
-        ("learning rate {} then lands", (after(deeper, "one epoch of gradient descent on z at lr")[-1],)),
-        ("maps it back to {} and {}", (weight, bias)),
-        ("within {} epochs", (after(deeper, "SGD (lr")[-1],)),
+        (
+            "learning rate {} lands on the optimum",
+            (after(deeper, "one epoch of gradient descent on z at lr")[-1],),
+        ),
     ]
 
 
@@ -142,7 +140,7 @@ def moved(token: str, step: float) -> str:
 def test_a_number_off_by_one_unit_still_agrees_and_one_off_by_one_percent_does_not(outputs):
     """The rule is loose only by the rounding that differs from one CPU to another, and strict beyond."""
     spans = checked_numbers(README, outputs)
-    assert len(spans) > 40
+    assert len(spans) > 30
     for start, end in spans:
         token = README[start:end]
         value = Shown(token)

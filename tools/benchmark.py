@@ -1,4 +1,4 @@
-"""Time each script against the floor every such script pays: python tools/benchmark.py [RUNS]
+"""Time each script against the floor every such script pays: python tools/benchmark.py [RUNS [SCRIPT ...]]
 
 The floor is importing torch and matplotlib.pyplot and creating the first torch.optim
 optimizer (which imports torch's compiler machinery). Runs are interleaved so that a
@@ -32,8 +32,7 @@ def seconds(command: list[str], env: dict[str, str]) -> float:
     return time.perf_counter() - start
 
 
-def main(runs: int) -> int:
-    scripts = [s for s in SCRIPTS if (ROOT / s).exists()]
+def main(runs: int, scripts: list[str]) -> int:
     commands = {"floor": [sys.executable, "-c", FLOOR]}
     commands |= {s: [sys.executable, str(ROOT / s)] for s in scripts}
     with tempfile.TemporaryDirectory() as output:
@@ -52,4 +51,4 @@ def main(runs: int) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 5))
+    sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 5, sys.argv[2:] or SCRIPTS))
