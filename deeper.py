@@ -272,7 +272,7 @@ ax.axhline(best_loss, color="gray", linestyle="--", linewidth=1, label=f"smalles
 ax.axvline(limit, color="crimson", label=f"limit 2 / λ_max = {limit:.4f}")
 ax.axvline(LESSON_LR, color="gray", linestyle=":", label=f"the lesson's learning rate, {LESSON_LR}")
 ax.set_ylim(best_loss / 2, 1e3)  # just past the limit the loss leaves the chart
-for axis in (ax.xaxis, ax.yaxis):  # plain numbers: clearer for a learner than 10^-2, and quicker to draw
+for axis in (ax.xaxis, ax.yaxis):  # plain numbers: 0.01 reads more easily than 10^-2
     axis.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{value:g}"))
     axis.set_minor_formatter(ticker.NullFormatter())
 ax.set(
@@ -281,7 +281,7 @@ ax.set(
     title=f"Gradient descent for {EPOCHS} epochs: too small crawls, too large explodes",
 )
 ax.legend(loc="upper center")
-fig.subplots_adjust(left=0.11, right=0.97, bottom=0.12, top=0.92)  # fixed margins: tight_layout costs 0.1 s
+fig.subplots_adjust(left=0.11, right=0.97, bottom=0.12, top=0.92)
 save_figure(fig, "learning_rates.png")
 
 # %% [markdown]
