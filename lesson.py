@@ -84,7 +84,7 @@ print("with weight -0.4443 and bias -0.5045:", model(examples).detach())
 # %%
 class LinearRegression(nn.Module):
     def __init__(self, input_size, output_size):
-        super(LinearRegression, self).__init__()  # noqa: UP008 (the article's spelling, on purpose)
+        super(LinearRegression, self).__init__()
         self.linear = nn.Linear(input_size, output_size)
 
     def forward(self, x):
