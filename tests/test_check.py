@@ -19,9 +19,11 @@ from torch import nn
 
 import linreg
 from practice import answers, check
+from practice.checker import grading, run
+from practice.checker.report import PROBLEMS, report
 
 PRACTICE = ROOT / "practice"
-FUNCTIONS = [name for _, name, _ in check.CHECKS]
+FUNCTIONS = [name for _, name, _ in run.CHECKS]
 CREATED = "created practice/my_answers.py from the template: write your answers there"
 
 
@@ -32,7 +34,7 @@ def attempt(**changes) -> SimpleNamespace:
 
 def hint_for(workspace: object, function: str) -> str:
     """Run only the check of `function`; assert it fails, and return its hint."""
-    (result,) = [check.grade_one(workspace, p, n, c, None) for p, n, c in check.CHECKS if n == function]
+    (result,) = [grading.grade_one(workspace, p, n, c, None) for p, n, c in run.CHECKS if n == function]
     assert not result.passed, f"{function}() passed, but should have failed"
     return result.hint
 
@@ -61,9 +63,9 @@ def loop_stepping_before_backward(model, optimizer, inputs, targets, epochs):
 
 
 def test_the_worked_answers_pass_every_problem():
-    results = check.grade(check.load_workspace(PRACTICE / "answers.py"))
-    assert all(r.passed for r in results), check.report(results)
-    assert check.report(results).count(": PASS") == 3
+    results = run.grade(grading.load_workspace(PRACTICE / "answers.py"))
+    assert all(r.passed for r in results), report(results)
+    assert report(results).count(": PASS") == 3
 
 
 def test_the_worked_train_loop_shows_the_loop_itself():
@@ -76,8 +78,8 @@ def test_the_worked_train_loop_shows_the_loop_itself():
 
 
 def test_a_correct_attempt_written_differently_passes_too():
-    results = check.grade(check.load_workspace(ROOT / "tests" / "alternative_answers.py"))
-    assert all(r.passed for r in results), check.report(results)
+    results = run.grade(grading.load_workspace(ROOT / "tests" / "alternative_answers.py"))
+    assert all(r.passed for r in results), report(results)
 
 
 def run_checker(checker: Path, *args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
@@ -92,7 +94,7 @@ def run_checker(checker: Path, *args: str, cwd: Path = ROOT) -> subprocess.Compl
 
 def assert_all_not_implemented(result: subprocess.CompletedProcess) -> None:
     assert result.returncode == 1, result.stderr
-    for problem, title in check.PROBLEMS.items():
+    for problem, title in PROBLEMS.items():
         assert f"Problem {problem}, {title}: FAIL" in result.stdout
     for function in FUNCTIONS:
         assert f"FAIL  {function}(): not implemented yet" in result.stdout
@@ -114,6 +116,7 @@ def practice_copy(tmp_path) -> Path:
     folder.mkdir()
     for name in ("check.py", "exercises.py"):
         shutil.copyfile(PRACTICE / name, folder / name)
+    shutil.copytree(PRACTICE / "checker", folder / "checker", ignore=shutil.ignore_patterns("__pycache__"))
     return folder
 
 
@@ -207,7 +210,7 @@ def test_a_broken_train_loop_is_reported_first_and_not_blamed_on_its_callers(tmp
     path = tmp_path / f"{loop.__name__}.py"
     broken = inspect.getsource(loop).replace(f"def {loop.__name__}(", "def train_loop(", 1)
     path.write_text((PRACTICE / "answers.py").read_text() + "\n\n" + broken)  # the later def wins
-    results = check.grade(check.load_workspace(path), path)
+    results = run.grade(grading.load_workspace(path), path)
     verdicts = {r.function: r for r in results}
     assert results[0].function == "train_loop" and not results[0].passed
     callers = [verdicts[name] for name in ("fit_line", "compare_optimizers") if not verdicts[name].passed]
@@ -215,7 +218,7 @@ def test_a_broken_train_loop_is_reported_first_and_not_blamed_on_its_callers(tmp
     for result in callers:
         assert result.hint.startswith("it calls your train_loop(), which fails its own check"), result.hint
     assert verdicts["height_weight_data"].passed and verdicts["plot_loss_curves"].passed  # they don't use it
-    headings = [line for line in check.report(results).splitlines() if line.startswith("Problem ")]
+    headings = [line for line in report(results).splitlines() if line.startswith("Problem ")]
     assert headings[0].startswith("Problem 3 comes first") and headings[1].startswith("Problem 3, ")
 
 
@@ -224,7 +227,7 @@ def test_a_failing_check_that_does_not_call_the_broken_loop_keeps_its_own_hint()
         return 1.0, 0.0  # no training at all
 
     workspace = attempt(train_loop=loop_without_zero_grad, fit_line=fit_line)
-    hint = next(r.hint for r in check.grade(workspace) if r.function == "fit_line")
+    hint = next(r.hint for r in run.grade(workspace) if r.function == "fit_line")
     assert "is not the least-squares line" in hint
 
 
@@ -379,7 +382,7 @@ def test_an_error_in_the_learners_code_becomes_a_hint_with_its_line():
 def test_a_missing_function_is_named(tmp_path):
     path = tmp_path / "partial.py"
     path.write_text((PRACTICE / "exercises.py").read_text().replace("def fit_line(", "def fit_the_line("))
-    results = check.grade(check.load_workspace(path), path)
+    results = run.grade(grading.load_workspace(path), path)
     assert "there is no function fit_line()" in next(r.hint for r in results if r.function == "fit_line")
 
 
@@ -404,5 +407,5 @@ def test_the_readme_quotes_what_the_checker_really_prints():
     practice = (ROOT / "README.md").read_text().split("<!-- practice:start -->")[1]
     created, hint = [block.split("\n```")[0] for block in practice.split("```text\n")[1:3]]
     assert created == CREATED  # what the first run prints: see the test of the first run
-    report = check.report(check.grade(attempt(train_loop=loop_without_zero_grad)))
-    assert hint in [line.strip() for line in report.splitlines()]
+    text = report(run.grade(attempt(train_loop=loop_without_zero_grad)))
+    assert hint in [line.strip() for line in text.splitlines()]
