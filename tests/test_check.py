@@ -13,7 +13,9 @@ import inspect
 import shutil
 import subprocess
 import sys
+import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -405,20 +407,135 @@ def test_a_failing_check_that_does_not_call_the_broken_loop_keeps_its_own_hint()
     assert graded(workspace, "fit_line", loop="failed").key == "fit/no training"
 
 
-# --- Through the command ---
+# --- Through the command: time limits, crashes, printing ---
+
+# The hints the command gives itself, and what they must say: checked through the command.
+COMMAND_HINTS = {
+    "time limit": "train_loop(): did not finish within 3 s, so the checker stopped it: an endless loop",
+    "stopped python": "compare_optimizers(): Python itself stopped while it ran (exit status 3)",
+}
+
+MISBEHAVING = """
+import os
+import time
+
+from answers import plot_loss_curves as worked_plot
+
+print("loading my answers")
+print("done")
 
 
-def run_checker(checker: Path, *args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, str(checker), *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd,
-        env=headless_env(ROOT / "output"),
+def train_loop(model, optimizer, inputs, targets, epochs):
+    epoch = 0
+    while epoch < epochs:  # the learner forgot epoch += 1 (and sleeps, to spare the test machine)
+        time.sleep(0.01)
+
+
+def plot_loss_curves(histories, optimal_loss):
+    for value in range(5000):
+        print("debugging", value)
+    return worked_plot(histories, optimal_loss)
+
+
+def height_weight_data(n, seed):
+    raise ValueError("no data yet")
+
+
+def fit_line(heights, weights):
+    return train_loop(None, None, heights, weights, 10)
+
+
+def compare_optimizers(start, inputs, targets, epochs):
+    os._exit(3)
+"""
+
+
+def practice_copy(folder: Path) -> Path:
+    """A practice folder of its own, so a test never writes practice/my_answers.py in the repo."""
+    copy = folder / "practice"
+    shutil.copytree(
+        PRACTICE, copy, ignore=shutil.ignore_patterns("__pycache__", "my_answers.py", "solution_*")
     )
+    return copy
 
 
-def assert_all_not_implemented(result: subprocess.CompletedProcess) -> None:
+@dataclass(frozen=True)
+class CommandRun:
+    returncode: int
+    stdout: str
+    stderr: str
+    seconds: float
+
+
+class CommandRuns:
+    """Runs of the command, all started at once: most of their time is importing torch, which the
+    in-process tests above, and the runs themselves, overlap on a machine of several cores."""
+
+    def __init__(self, runs: dict[str, tuple[Path, list[str], Path]]) -> None:
+        self.started = {
+            name: (
+                subprocess.Popen(
+                    [sys.executable, str(checker), *args],
+                    cwd=cwd,
+                    env=headless_env(ROOT / "output"),
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.PIPE,
+                    text=True,
+                ),
+                time.monotonic(),
+            )
+            for name, (checker, args, cwd) in runs.items()
+        }
+        self.finished: dict[str, CommandRun] = {}
+
+    def __getitem__(self, name: str) -> CommandRun:
+        if name not in self.finished:
+            process, began = self.started[name]
+            stdout, stderr = process.communicate(timeout=300)
+            self.finished[name] = CommandRun(process.returncode, stdout, stderr, time.monotonic() - began)
+        return self.finished[name]
+
+    def stop(self) -> None:
+        for process, _ in self.started.values():
+            process.kill()
+            process.communicate()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def command_runs(tmp_path_factory) -> Iterator[CommandRuns]:
+    """Started before this module's first test, so they run while the tests in this process do."""
+    first, later = (practice_copy(tmp_path_factory.mktemp(name)) for name in ("first", "later"))
+    (later / "my_answers.py").write_text((PRACTICE / "answers.py").read_text())
+    files = tmp_path_factory.mktemp("attempts")
+    (files / "misbehaving.py").write_text(MISBEHAVING)
+    (files / "hangs.py").write_text(
+        "import time\n\nwhile True:  # waiting for something that never comes\n    time.sleep(0.1)\n"
+    )
+    (files / "raises.py").write_text("1 / 0\n")
+    runs = CommandRuns(
+        {
+            "stubs": (PRACTICE / "check.py", ["practice/exercises.py"], ROOT),
+            "first run": (first / "check.py", [], first.parent),
+            "later run": (later / "check.py", [], later.parent),
+            "misbehaving": (
+                PRACTICE / "check.py",
+                ["--time-limit", "3", str(files / "misbehaving.py")],
+                ROOT,
+            ),
+            "hangs while loading": (
+                PRACTICE / "check.py",
+                ["--time-limit", "2", str(files / "hangs.py")],
+                ROOT,
+            ),
+            "raises while loading": (PRACTICE / "check.py", [str(files / "raises.py")], ROOT),
+        }
+    )
+    runs.first_copy = first
+    yield runs
+    runs.stop()
+
+
+def assert_all_not_implemented(result: CommandRun) -> None:
     assert result.returncode == 1, result.stderr
     for problem, title in PROBLEMS.items():
         assert f"Problem {problem}, {title}: FAIL" in result.stdout
@@ -428,49 +545,79 @@ def assert_all_not_implemented(result: subprocess.CompletedProcess) -> None:
     assert "Traceback" not in result.stdout + result.stderr
 
 
-def test_the_untouched_stubs_fail_every_problem_as_not_implemented_yet():
+def test_the_untouched_stubs_fail_every_problem_as_not_implemented_yet(command_runs):
     """Through the command itself, on the template named explicitly: it is never the default."""
-    result = run_checker(PRACTICE / "check.py", "practice/exercises.py")
+    result = command_runs["stubs"]
     assert result.stdout.startswith("Checking practice/exercises.py\n")
     assert_all_not_implemented(result)
 
 
-@pytest.fixture
-def practice_copy(tmp_path) -> Path:
-    """A practice folder of its own, so the test never writes practice/my_answers.py in the repo."""
-    folder = tmp_path / "practice"
-    folder.mkdir()
-    for name in ("check.py", "exercises.py"):
-        shutil.copyfile(PRACTICE / name, folder / name)
-    shutil.copytree(PRACTICE / "checker", folder / "checker", ignore=shutil.ignore_patterns("__pycache__"))
-    return folder
-
-
-def test_the_first_run_copies_the_template_to_my_answers_and_grades_that(practice_copy):
-    result = run_checker(practice_copy / "check.py", cwd=practice_copy.parent)
+def test_the_first_run_copies_the_template_to_my_answers_and_grades_that(command_runs):
+    result = command_runs["first run"]
     assert result.stdout.startswith(f"{CREATED}\nChecking practice/my_answers.py\n")
-    assert (practice_copy / "my_answers.py").read_text() == (PRACTICE / "exercises.py").read_text()
+    copied = command_runs.first_copy / "my_answers.py"
+    assert copied.read_text() == (PRACTICE / "exercises.py").read_text()
     assert_all_not_implemented(result)
 
 
-def test_later_runs_grade_my_answers_as_the_learner_left_it(practice_copy):
-    (practice_copy / "my_answers.py").write_text((PRACTICE / "answers.py").read_text())
-    result = run_checker(practice_copy / "check.py", cwd=practice_copy.parent)
+def test_later_runs_grade_my_answers_as_the_learner_left_it(command_runs):
+    result = command_runs["later run"]
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("Checking practice/my_answers.py\n")  # nothing created, nothing said
     assert "5 of 5 checks pass." in result.stdout
-    assert (practice_copy / "exercises.py").read_text() == (PRACTICE / "exercises.py").read_text()
+    assert result.stdout == report_of_every_pass()
+
+
+def report_of_every_pass() -> str:
+    results = [Result(problem, name, True) for name, problem in FUNCTIONS.items()]
+    return f"Checking practice/my_answers.py\n\n{report(results)}\n"
+
+
+def test_a_misbehaving_file_gets_one_line_per_check_and_the_rest_still_graded(command_runs):
+    """An endless loop, a crash of Python, and a lot of printing: one line each, the other checks go on."""
+    result = command_runs["misbehaving"]
+    assert result.returncode == 1 and result.stderr == "", result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[:2] == [
+        "Checking " + lines[0].removeprefix("Checking "),
+        "(while loading, it printed 2 lines, not shown here)",
+    ]
+    verdicts = {line.split()[1].rstrip(":"): line for line in lines if line.startswith(("  PASS", "  FAIL"))}
+    assert list(verdicts) == [
+        f"{name}()"
+        for name in ("train_loop", "plot_loss_curves", "height_weight_data", "fit_line", "compare_optimizers")
+    ]
+    assert COMMAND_HINTS["time limit"] in verdicts["train_loop()"]
+    assert (
+        verdicts["plot_loss_curves()"] == "  PASS  plot_loss_curves() [it printed 5000 lines, not shown here]"
+    )
+    assert "height_weight_data() raised ValueError: no data yet (line " in verdicts["height_weight_data()"]
+    assert (
+        grading.HINTS["loop fails first"] in verdicts["fit_line()"]
+    )  # its call to the endless loop fails at once
+    assert COMMAND_HINTS["stopped python"] in verdicts["compare_optimizers()"]
+    assert "debugging" not in result.stdout and lines[-1] == "1 of 5 checks pass."
+    assert result.seconds < check.TIME_LIMIT  # the limit given, 3 s, stopped the endless loop
 
 
 @pytest.mark.parametrize(
-    ("content", "expected"),
+    ("case", "expected"),
     [
-        (None, "error: no such file: "),
-        ("def train_loop(:\n", "line 1: syntax error"),
-        ("1 / 0\n", "ZeroDivisionError"),
+        ("hangs while loading", "hangs.py did not finish loading within 2 s: does it run an endless loop"),
+        ("raises while loading", "raises.py failed while loading, line 1 in <module>(): ZeroDivisionError"),
     ],
 )
-def test_a_file_that_cannot_be_loaded_gives_one_line_and_status_2(tmp_path, capsys, content, expected):
+def test_a_file_that_cannot_be_loaded_gives_one_line_and_status_2(command_runs, case, expected):
+    result = command_runs[case]
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
+    assert expected in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"), [(None, "error: no such file: "), ("def train_loop(:\n", "line 1: syntax error")]
+)
+def test_a_file_that_is_not_python_is_refused_at_once(tmp_path, capsys, content, expected):
     path = tmp_path / "attempt.py"
     if content is not None:
         path.write_text(content)
@@ -483,21 +630,21 @@ def test_a_file_that_cannot_be_loaded_gives_one_line_and_status_2(tmp_path, caps
 
 
 def test_every_hint_the_checker_can_give_is_in_the_table():
-    """A new hint without a row in MISTAKES fails here."""
-    tested = {mistake.values[0].key for mistake in MISTAKES}
-    assert tested == grading.HINTS.keys()
+    """A new hint without a row in MISTAKES (or COMMAND_HINTS) fails here."""
+    tested = {mistake.values[0].key for mistake in MISTAKES} | COMMAND_HINTS.keys()
+    assert tested == grading.HINTS.keys() | check.HINTS.keys()
 
 
 def test_every_hint_key_the_code_names_is_registered_and_used():
     """Keys are plain strings: a misspelt one would only fail when that check fails."""
-    sources = list((PRACTICE / "checker").glob("*.py"))
+    sources = [*(PRACTICE / "checker").glob("*.py"), PRACTICE / "check.py"]
     literals = Counter(
         node.value
         for source in sources
         for node in ast.walk(ast.parse(source.read_text()))
         if isinstance(node, ast.Constant) and isinstance(node.value, str)
     )
-    keys = grading.HINTS.keys()
+    keys = grading.HINTS.keys() | check.HINTS.keys()
     for source in sources:
         for node in ast.walk(ast.parse(source.read_text())):
             if isinstance(node, ast.Call) and getattr(node.func, "id", "") in (
