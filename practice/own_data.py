@@ -1,10 +1,10 @@
 """Problem 1 with a learner's own data: the command line and the CSV file, checked.
 
-`python practice/solution_1_height_weight.py --csv FILE --x COLUMN --y COLUMN` fits
-column y against column x of FILE. Every mistake in the arguments or the file stops
-the script with one line on stderr, saying what and where, and exit status 2: never
-a traceback. Only the standard library is used, so a bad file is reported at once,
-before the script spends seconds on importing its numerical libraries.
+`python practice/solution_1_own_data.py --csv FILE --x COLUMN --y COLUMN` fits column
+y against column x of FILE. Every mistake in the arguments or the file stops the script
+with one line on stderr, saying what and where, and exit status 2: never a traceback.
+Only the standard library is used, so a bad file is reported at once, before the script
+spends seconds on importing its numerical libraries.
 
 This file is a module: run the solution script above, not this one.
 """
@@ -29,11 +29,9 @@ class OwnData:
     targets: list[float]
 
 
-def read_own_data() -> OwnData | None:
-    """The data named on the command line, or None when no --csv was given."""
+def read_own_data() -> OwnData:
+    """The data named on the command line."""
     arguments = parse_arguments()
-    if arguments.csv is None:
-        return None
     inputs, targets = read_columns(arguments.csv, arguments.x, arguments.y)
     return OwnData(arguments.csv, arguments.x, arguments.y, inputs, targets)
 
@@ -57,9 +55,9 @@ def parse_arguments() -> argparse.Namespace:
     arguments, unknown = parser.parse_known_args()
     if unknown and "ipykernel" not in sys.modules:
         fail(f"unrecognized arguments: {' '.join(unknown)}")
-    if arguments.csv is None and (arguments.x or arguments.y):
-        fail("--x and --y name columns of a CSV file: give the file with --csv FILE")
-    if arguments.csv is not None and not (arguments.x and arguments.y):
+    if arguments.csv is None:
+        fail("give the CSV file to fit and two of its columns: --csv FILE --x COLUMN --y COLUMN")
+    if not (arguments.x and arguments.y):
         fail("--csv needs --x COLUMN and --y COLUMN: the input and the target column")
     return arguments
 
@@ -115,6 +113,6 @@ def number(cell: str | None, path: Path, line: int, column: str) -> float:
 
 if __name__ == "__main__":
     fail(
-        "own_data.py only reads the CSV for solution_1_height_weight.py: run "
-        "python practice/solution_1_height_weight.py --csv FILE --x COLUMN --y COLUMN"
+        "own_data.py only reads the CSV for solution_1_own_data.py: run "
+        "python practice/solution_1_own_data.py --csv FILE --x COLUMN --y COLUMN"
     )
