@@ -6,6 +6,11 @@ with one line on stderr, saying what and where, and exit status 2: never a trace
 Only the standard library is used, so a bad file is reported at once, before the script
 spends seconds on importing its numerical libraries.
 
+The file may be separated by commas, semicolons or tabs (spreadsheets save semicolons
+where the comma is the decimal mark): the header line tells which. In a file separated
+by semicolons or tabs, a decimal comma is read as a decimal point, 1,75 as 1.75; in a
+comma-separated file a comma can only separate.
+
 This file is a module: run the solution script above, not this one.
 """
 
@@ -14,10 +19,14 @@ from __future__ import annotations
 import argparse
 import csv
 import math
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
+
+DELIMITERS = (",", ";", "\t")  # the first wins a tie: a file of one column is comma-separated
+DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+")  # 1,75 or -,5: one comma and digits, no point
 
 
 @dataclass(frozen=True)
@@ -70,7 +79,9 @@ def read_columns(path: Path, x: str, y: str) -> tuple[list[float], list[float]]:
         fail(f"no such file: {path}")
     except (OSError, UnicodeDecodeError) as error:
         fail(f"cannot read {path}: {error}")
-    reader = csv.DictReader(text.splitlines(), skipinitialspace=True)  # 'h, w' means 'h,w'
+    lines = text.splitlines()
+    separator = delimiter(lines[0] if lines else "")
+    reader = csv.DictReader(lines, delimiter=separator, skipinitialspace=True)  # 'h, w' means 'h,w'
     if not reader.fieldnames:
         fail(f"{path} is empty: it needs a header row naming the columns, then one row per example")
     for column in (x, y):
@@ -83,8 +94,8 @@ def read_columns(path: Path, x: str, y: str) -> tuple[list[float], list[float]]:
                 f"{path}, line {reader.line_num}: {len(reader.fieldnames) + len(row[None])} values, but "
                 f"the header names {len(reader.fieldnames)} columns; fix the row or the header"
             )
-        inputs.append(number(row[x], path, reader.line_num, x))
-        targets.append(number(row[y], path, reader.line_num, y))
+        inputs.append(number(row[x], path, reader.line_num, x, separator))
+        targets.append(number(row[y], path, reader.line_num, y, separator))
     if len(inputs) < 2:
         fail(f"{path} has {len(inputs)} data row(s): a line needs at least two points")
     if len(set(inputs)) == 1:
@@ -95,10 +106,21 @@ def read_columns(path: Path, x: str, y: str) -> tuple[list[float], list[float]]:
     return inputs, targets
 
 
-def number(cell: str | None, path: Path, line: int, column: str) -> float:
+def delimiter(header: str) -> str:
+    """The file's separator: of a comma, a semicolon and a tab, the one that splits the header most.
+
+    The header, not a data row: column names hold none of them, while the numbers of a
+    semicolon-separated file often hold decimal commas. A single column: the comma.
+    """
+    return max(DELIMITERS, key=lambda separator: len(next(csv.reader([header], delimiter=separator), [])))
+
+
+def number(cell: str | None, path: Path, line: int, column: str, separator: str = ",") -> float:
     """One cell as a finite float; a blank, a word or a NaN stops the script with its place."""
     if cell is None or not cell.strip():
         fail(f"{path}, line {line}: column {column!r} has no value; fill it in or drop the row")
+    if separator != "," and DECIMAL_COMMA.fullmatch(cell.strip()):
+        cell = cell.replace(",", ".")  # 1,75 in a file saved where the comma is the decimal mark
     try:
         value = float(cell)
     except ValueError:

@@ -298,6 +298,10 @@ def csv_files(tmp_path_factory):
         "empty.csv": "",
         "constant.csv": "height,weight\n170,55\n170,60\n170,65\n",
         "extra_value.csv": "height,weight\n160,55\n170,65,3\n180,75\n",
+        # good.csv as spreadsheets save it where the comma is the decimal mark, and with tabs
+        "semicolons.csv": "name;height;weight\nana;158;52,5\nbo;171;70\ncy;183,5;81\ndi;166;61\n",
+        "tabs.csv": "name\theight\tweight\nana\t158\t52.5\nbo\t171\t70\ncy\t183.5\t81\ndi\t166\t61\n",
+        "semicolon_words.csv": "height;weight\n160;55\n170;1,2,3\n",
     }
     for name, text in contents.items():
         (folder / name).write_text(text, encoding="utf-8")
@@ -307,9 +311,10 @@ def csv_files(tmp_path_factory):
 
 
 def test_problem_1_fits_a_learners_csv(solution, csv_files):
-    path = csv_files / "good.csv"
-    result = solution(OWN_DATA, *csv_arguments(csv_files))
-    data = np.loadtxt(path, delimiter=",", skiprows=1, usecols=(1, 2))
+    """A semicolon-separated file with decimal commas, fitted as the same numbers separated by commas."""
+    path = csv_files / "semicolons.csv"
+    result = solution(OWN_DATA, *csv_arguments(csv_files, "semicolons.csv"))
+    data = np.loadtxt(csv_files / "good.csv", delimiter=",", skiprows=1, usecols=(1, 2))
     slope, intercept = reference.closed_form(data[:, 0], data[:, 1])
     out = result.stdout
     assert f"{path}: 4 rows, input 'height', target 'weight'" in out
@@ -349,6 +354,14 @@ CSV_ERRORS = {
     "no columns named": (["--csv", "{dir}/good.csv"], "--csv needs --x COLUMN and --y COLUMN"),
     "unknown argument": (["--colour", "red"], "unrecognized arguments: --colour red"),
     "no file named": ([], "give the CSV file to fit and two of its columns: --csv FILE"),
+    "missing column, semicolons": (
+        columns_of("semicolons.csv", x="size"),
+        "has no column 'size'; its columns are: name, height, weight",
+    ),
+    "not a number, semicolons": (
+        columns_of("semicolon_words.csv"),
+        "line 3: column 'weight' holds '1,2,3', which is not a number",
+    ),
 }
 
 
@@ -376,6 +389,14 @@ def test_a_bad_csv_or_argument_gives_one_line_and_status_2(csv_error_runs, case)
 def test_a_csv_from_excel_reads_like_any_other(csv_files):
     """The byte-order mark Excel writes must not become part of the first column's name."""
     assert own_data.read_columns(csv_files / "excel.csv", "height", "weight") == ([158, 171], [52.5, 70])
+
+
+@pytest.mark.parametrize("file", ["good.csv", "semicolons.csv", "tabs.csv"])
+def test_a_csv_separated_by_commas_semicolons_or_tabs_reads_alike(csv_files, file):
+    """Where the comma is the decimal mark, spreadsheets separate with semicolons: 52,5 is 52.5 there."""
+    data = np.loadtxt(csv_files / "good.csv", delimiter=",", skiprows=1, usecols=(1, 2))
+    inputs, targets = own_data.read_columns(csv_files / file, "height", "weight")
+    assert (inputs, targets) == (data[:, 0].tolist(), data[:, 1].tolist())
 
 
 def test_a_bad_csv_stops_the_script_before_it_imports_torch(csv_files, tmp_path):
