@@ -291,5 +291,6 @@ def main(argv: list[str]) -> int:
 
 if __name__ == "__main__":
     for stream in (sys.stdout, sys.stderr):  # a hint quoting a learner's value must print anywhere
-        stream.reconfigure(errors="replace")
+        if hasattr(stream, "reconfigure"):  # not every console's stream can
+            stream.reconfigure(errors="replace")
     sys.exit(main(sys.argv[1:]))

@@ -18,12 +18,16 @@ from torch import nn, optim
 import linreg
 from practice import answers
 
+
+def mse(model, inputs, targets):
+    return nn.functional.mse_loss(model(inputs), targets)
+
+
 # --- train_loop() ---
 
 
-def loop(order: str, loss_of=None):
+def loop(order: str, loss_of=mse):
     """A training loop doing each epoch's steps in `order`: z(ero_grad) f(orward) b(ackward) s(tep)."""
-    loss_of = loss_of or (lambda model, inputs, targets: nn.functional.mse_loss(model(inputs), targets))
 
     def train_loop(model, optimizer, inputs, targets, epochs):
         losses = []
@@ -215,9 +219,8 @@ def data_unseeded(n, seed):
 # --- fit_line() ---
 
 
-def fitted(epochs: int = 300, lr: float = 0.1, standardized: bool = True, loss_of=None, map_back="both"):
+def fitted(epochs: int = 300, lr: float = 0.1, standardized: bool = True, loss_of=mse, map_back="both"):
     """A fit by gradient descent on nn.Linear; map_back: 'both', 'slope' (not the intercept) or 'none'."""
-    loss_of = loss_of or (lambda model, inputs, targets: nn.functional.mse_loss(model(inputs), targets))
 
     def fit_line(heights, weights):
         inputs, mean, std = linreg.standardize(heights) if standardized else (heights, 0.0, 1.0)
@@ -284,20 +287,20 @@ def fit_that_exits(heights, weights):
 # --- compare_optimizers() ---
 
 
-def history(model, optimizer, inputs, targets, epochs, batch=None, after_step=False):
+def history(model, optimizer, inputs, targets, epochs, batch=None, after_step=False, loss_of=mse):
     """A learner's own loop: full batch, or mini-batches of `batch` rows; each epoch's full-batch loss."""
     losses = []
     for _ in range(epochs):
         if not after_step:
             with torch.no_grad():
-                losses.append(nn.functional.mse_loss(model(inputs), targets).item())
+                losses.append(loss_of(model, inputs, targets).item())
         for rows in torch.split(torch.arange(len(inputs)), batch or len(inputs)):
             optimizer.zero_grad()
-            nn.functional.mse_loss(model(inputs[rows]), targets[rows]).backward()
+            loss_of(model, inputs[rows], targets[rows]).backward()
             optimizer.step()
         if after_step:
             with torch.no_grad():
-                losses.append(nn.functional.mse_loss(model(inputs), targets).item())
+                losses.append(loss_of(model, inputs, targets).item())
     return losses
 
 

@@ -348,6 +348,11 @@ MISTAKES = [
         "the SGD run did not begin from start's parameters",
     ),
     compare_fails(
+        "compare/not the MSE",
+        learner.comparison(sgd_and_adam(0.02, 0.5), loss_of=learner.summed),
+        "the SGD run began from start's parameters, but its first loss",
+    ),
+    compare_fails(
         "compare/one epoch ahead",
         learner.comparison(after_step=True),
         "the SGD losses are one epoch ahead",

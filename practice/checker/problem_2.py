@@ -83,6 +83,11 @@ register(
             "the {name} run did not begin from start's parameters (its first loss is {first:.6g}, "
             "start's is {expected:.6g}): train a copy, copy.deepcopy(start), for each optimizer"
         ),
+        "compare/not the MSE": (
+            "the {name} run began from start's parameters, but its first loss, {first:.6g}, is not "
+            "their MSE, {expected:.6g}: keep the MSE (nn.MSELoss(), averaged over the examples) "
+            "of each epoch, computed before the update"
+        ),
         "compare/one epoch ahead": (
             "the {name} losses are one epoch ahead: each is the loss after that epoch's update. Keep "
             "the loss computed before optimizer.step(), so the first is start's loss, {expected:.6g}"
@@ -208,6 +213,8 @@ def check_source(
     if not math.isclose(losses[0], expected, rel_tol=1e-4):
         if any(traces(run, losses, model, inputs, targets, after_update=True) for run in runs):
             raise CheckError("compare/one epoch ahead", name=name, expected=expected)
+        if any(began_at(run, start) for run in runs if isinstance(run.optimizer, OPTIMIZERS[name])):
+            raise CheckError("compare/not the MSE", name=name, first=losses[0], expected=expected)
         raise CheckError("compare/not from start", name=name, first=losses[0], expected=expected)
     source = next((run for run in runs if traces(run, losses, model, inputs, targets)), None)
     if source is not None:
@@ -222,6 +229,11 @@ def check_source(
     if named and not any(uses(run, lr) for run in named):
         trained = ", ".join(dict.fromkeys(rates(run) for run in named))
         raise CheckError("compare/learning rate not used", name=name, lr=lr, trained=trained)
+
+
+def began_at(run: OptimizerRun, start: nn.Module) -> bool:
+    """Whether the run's first step started from start's parameters."""
+    return all(torch.equal(a, b) for a, b in zip(run.before[0], start.parameters(), strict=True))
 
 
 def uses(run: OptimizerRun, lr: float) -> bool:

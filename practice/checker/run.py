@@ -105,6 +105,7 @@ def serve(argv: list[str]) -> int:
     except LoadError as error:
         send("load error", message=str(error))
         return 2
+    plt.switch_backend("Agg")  # should the file choose a window backend, plt.show() must not wait for one
     send("loaded")
     try:
         for result in grading(workspace, Path(path), names, loop, lambda name: send("start", function=name)):
