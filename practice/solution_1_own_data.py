@@ -52,4 +52,4 @@ if len(inputs) > 2:  # two points fit a line exactly, and leave nothing to estim
 # %%
 title = f"{own.y_name} against {own.x_name}, from {own.path.name}"
 fig = plot_fit(inputs, targets, (slope, intercept), (own.x_name, own.y_name), title)
-print("saved", save_figure(fig, "own_data_fit.png").name)
+save_figure(fig, "own_data_fit.png")

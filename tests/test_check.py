@@ -28,7 +28,7 @@ from conftest import ROOT, headless_env
 from torch import optim
 
 from practice import answers, check, exercises
-from practice.checker import grading, run
+from practice.checker import grading, problem_2, run
 from practice.checker.report import FUNCTIONS, PROBLEMS, Result, report
 
 PRACTICE = ROOT / "practice"
@@ -339,8 +339,9 @@ MISTAKES = [
     ),
     compare_fails(
         "compare/ignores epochs",
-        learner.comparison(fixed_epochs=500),
-        "asked for 200 epochs, compare_optimizers() returned 500 SGD losses",
+        learner.comparison(fixed_epochs=problem_2.COMPARE_EPOCHS),
+        f"asked for {problem_2.OTHER_EPOCHS} epochs, compare_optimizers() returned "
+        f"{problem_2.COMPARE_EPOCHS} SGD losses",
     ),
     compare_fails(
         "compare/not from start",
