@@ -85,9 +85,8 @@ def serve(argv: list[str]) -> int:
     process writes (the learner's prints, warnings) the command counts and hides.
     """
     token, path, loop, *names = argv
-    channel = os.fdopen(
-        os.dup(sys.stdout.fileno()), "w", encoding="utf-8"
-    )  # a learner may replace sys.stdout
+    # Events go out through a copy of stdout: a learner's code may replace or close sys.stdout.
+    channel = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
 
     def send(event: str, **values: object) -> None:
         for stream in (sys.stdout, sys.stderr, sys.__stdout__, sys.__stderr__):
