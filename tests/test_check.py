@@ -300,7 +300,9 @@ MISTAKES = [
     fit_fails(
         "fit/exact formula", learner.fit_by_least_squares, "is the checker's reference, not the answer"
     ),
-    fit_fails("fit/no training", lambda h, w: (1.0, 0.0), "no gradient descent ran in fit_line()"),
+    fit_fails(
+        "fit/no training", lambda h, w: (1.0, 0.0), "the checker saw no gradient descent while fit_line() ran"
+    ),
     fit_fails(
         "fit/standardized slope", learner.fitted(map_back="none"), "the slope for standardized heights"
     ),

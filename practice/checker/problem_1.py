@@ -10,7 +10,8 @@ What counts as gradient descent, seen while fit_line() runs: any torch optimizer
 step() (optim.SGD, Adam, ...; linreg.train() uses one), or any gradient computed by
 autograd (loss.backward(), torch.autograd.grad, torch.func.grad), so a loop that updates
 the parameters by hand counts too. A line computed without either (linreg.least_squares,
-torch.linalg.lstsq, numpy.polyfit, the textbook formulas) does not.
+torch.linalg.lstsq, numpy.polyfit, the textbook formulas) does not, and neither does a
+loop whose gradient is a formula worked out by hand: the exercise is PyTorch's training.
 """
 
 from __future__ import annotations
@@ -190,15 +191,16 @@ register(
         ),
         "fit/not two numbers": "fit_line() must return two numbers, (slope, intercept); it returned {value}",
         "fit/exact formula": (
-            "your line is the exact least-squares line, but no gradient descent ran in fit_line(): "
-            "no optimizer stepped, and no gradient was computed (loss.backward(), "
+            "your line is the exact least-squares line, but the checker saw no gradient descent while "
+            "fit_line() ran: no optimizer stepped, and autograd computed no gradient (loss.backward(), "
             "torch.autograd.grad). linreg.least_squares, like any exact formula, is the checker's "
             "reference, not the answer: learn the line by training a model with optim.SGD"
         ),
         "fit/no training": (
-            "no gradient descent ran in fit_line(): no optimizer stepped, and no gradient was "
-            "computed (loss.backward(), torch.autograd.grad). Learn the line by training: a model "
-            "(LinearRegression(1, 1)), optim.SGD and a training loop, such as your train_loop()"
+            "the checker saw no gradient descent while fit_line() ran: no optimizer stepped, and "
+            "autograd computed no gradient (loss.backward(), torch.autograd.grad). Learn the line by "
+            "training: a model (LinearRegression(1, 1)), optim.SGD and a training loop, such as your "
+            "train_loop()"
         ),
         "fit/standardized slope": (
             "your slope, {slope:.3f}, is the slope for standardized heights (kg per standard "
