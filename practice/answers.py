@@ -19,7 +19,7 @@ import torch
 from matplotlib.figure import Figure
 from torch import nn, optim
 
-from linreg import LinearRegression, mse_hessian, optimal_loss, original_units, standardize
+from linreg import LinearRegression, least_squares, mse_hessian, optimal_loss, original_units, standardize
 
 # Problem 1's population: adult men (20 and over) in the US National Health and Nutrition
 # Examination Survey 2015-2018, as reported by Fryar CD, Carroll MD, Gu Q, Afful J, Ogden CL,
@@ -59,8 +59,10 @@ def height_weight_data(n: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
 
 def fit_line(heights: torch.Tensor, weights: torch.Tensor) -> tuple[float, float]:
     """Train the lesson's model on standardized heights; return (kg per cm, kg)."""
-    # Raw heights around 175 make the weight's gradient thousands of times steeper than the
-    # bias's, and SGD overshoots; on standardized heights both directions are alike.
+    # On raw heights (around 175 cm) the loss curves far more sharply along the weight than
+    # along the bias: by the mean squared height, about 175^2, some 30,000 times (the weight's
+    # gradient is only about 175 times the bias's). A learning rate that moves the bias at a
+    # useful pace makes the weight's steps overshoot; on standardized heights both curve alike.
     standardized, mean, std = standardize(heights)
     model = LinearRegression(1, 1)
     with torch.no_grad():  # start from zero, so the answer does not depend on the random seed
@@ -79,6 +81,77 @@ def line_label(slope: float, intercept: float, minus: str = "-") -> str:
     """
     sign = minus if intercept < 0 else "+"
     return f"y = {slope:.3f} x {sign} {abs(intercept):.2f}"
+
+
+# What solution_1_height_weight.py and solution_1_own_data.py both show: the sample, the
+# fitted line against the exact one, and the plot.
+
+MINUS = "\u2212"  # the minus sign matplotlib's axes use: in the legend, '- 109.21' reads as subtraction
+
+
+def describe_sample(inputs: torch.Tensor, targets: torch.Tensor, x_name: str, y_name: str) -> str:
+    x, y = inputs.double().flatten(), targets.double().flatten()
+    r = torch.corrcoef(torch.stack([x, y]))[0, 1].item()
+    # sd over the sample itself (divided by N), as linreg.standardize uses it
+    return (
+        f"{x_name} mean {x.mean():.2f} (sd {x.std(correction=0):.2f}), {y_name} mean {y.mean():.2f} "
+        f"(sd {y.std(correction=0):.2f}), correlation {r:.3f}"
+    )
+
+
+def line_table(lines: dict[str, tuple[float, float]], units: tuple[str, str] = ("", "")) -> str:
+    """Slope and intercept of each line, one column per line: {'trained': (slope, intercept), ...}."""
+    widths = [max(12, len(name) + 2) for name in lines]
+    rows = [f"{'':20}" + "".join(f"{name:>{width}}" for name, width in zip(lines, widths, strict=True))]
+    for i, (what, unit, decimals) in enumerate((("slope", units[0], 4), ("intercept", units[1], 2))):
+        values = [
+            f"{line[i]:{width}.{decimals}f}" for line, width in zip(lines.values(), widths, strict=True)
+        ]
+        rows.append(f"{what + unit:20}" + "".join(values))
+    return "\n".join(rows)
+
+
+def slope_standard_error(inputs: torch.Tensor, targets: torch.Tensor) -> float:
+    """How far the least-squares slope of a sample this size lands from the population's, typically.
+
+    The textbook formula, sqrt(residual variance / sum((x - mean)^2)); it needs 3 points or more.
+    """
+    x, y = inputs.double().flatten(), targets.double().flatten()
+    weight, bias = least_squares(inputs, targets)
+    residuals = y - (weight.item() * x + bias.item())
+    return math.sqrt((residuals**2).sum().item() / (len(x) - 2) / ((x - x.mean()) ** 2).sum().item())
+
+
+def plot_fit(
+    inputs: torch.Tensor,
+    targets: torch.Tensor,
+    trained: tuple[float, float],
+    names: tuple[str, str],
+    title: str,
+    true_line: tuple[float, float] | None = None,
+) -> Figure:
+    """The data as dots, the trained line across them, and the true line when there is one."""
+    fig, ax = plt.subplots(figsize=(7, 4.5))
+    crowded = len(inputs) > 100  # small faint dots for a crowd, larger solid ones for a few rows
+    ax.scatter(
+        inputs.flatten(),
+        targets.flatten(),
+        s=8 if crowded else 30,
+        alpha=0.35 if crowded else 0.8,
+        color="gray",
+        label="data",
+    )
+    line_x = torch.linspace(inputs.min().item(), inputs.max().item(), 2)
+    ax.plot(
+        line_x, trained[0] * line_x + trained[1], linewidth=2, label="trained: " + line_label(*trained, MINUS)
+    )
+    if true_line is not None:
+        label = "true line: " + line_label(*true_line, MINUS)
+        ax.plot(line_x, true_line[0] * line_x + true_line[1], "--", color="black", label=label)
+    ax.set(xlabel=names[0], ylabel=names[1], title=title)
+    ax.legend()
+    fig.tight_layout()
+    return fig
 
 
 # --- Problem 2: SGD against Adam ---

@@ -32,8 +32,9 @@ def height_weight_data(n: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
     """Make a realistic synthetic dataset of n adults.
 
     Takes the number of people n and a random seed. Returns (heights, weights):
-    heights in centimetres and weights in kilograms, two float tensors of shape
-    (n, 1), one row per person (the shape nn.Linear and MSELoss expect).
+    heights in centimetres and weights in kilograms, two float32 tensors of
+    shape (n, 1), one row per person (the type and shape nn.Linear and MSELoss
+    expect).
 
     TODO: draw heights around a realistic mean (adults: roughly 160-180 cm), then
     weights = slope * heights + intercept + noise, with a slope and intercept

@@ -1,10 +1,15 @@
 """Problem 1 with a learner's own data: the command line and the CSV file, checked.
 
-`python practice/solution_1_height_weight.py --csv FILE --x COLUMN --y COLUMN` fits
-column y against column x of FILE. Every mistake in the arguments or the file stops
-the script with one line on stderr, saying what and where, and exit status 2: never
-a traceback. Only the standard library is used, so a bad file is reported at once,
-before the script spends seconds on importing its numerical libraries.
+`python practice/solution_1_own_data.py --csv FILE --x COLUMN --y COLUMN` fits column
+y against column x of FILE. Every mistake in the arguments or the file stops the script
+with one line on stderr, saying what and where, and exit status 2: never a traceback.
+Only the standard library is used, so a bad file is reported at once, before the script
+spends seconds on importing its numerical libraries.
+
+The file may be separated by commas, semicolons or tabs (spreadsheets save semicolons
+where the comma is the decimal mark): the header line tells which. In a file separated
+by semicolons or tabs, a decimal comma is read as a decimal point, 1,75 as 1.75; in a
+comma-separated file a comma can only separate.
 
 This file is a module: run the solution script above, not this one.
 """
@@ -14,10 +19,14 @@ from __future__ import annotations
 import argparse
 import csv
 import math
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
+
+DELIMITERS = (",", ";", "\t")  # the first wins a tie: a file of one column is comma-separated
+DECIMAL_COMMA = re.compile(r"[+-]?\d*,\d+")  # 1,75 or -,5: one comma and digits, no point
 
 
 @dataclass(frozen=True)
@@ -29,11 +38,9 @@ class OwnData:
     targets: list[float]
 
 
-def read_own_data() -> OwnData | None:
-    """The data named on the command line, or None when no --csv was given."""
+def read_own_data() -> OwnData:
+    """The data named on the command line."""
     arguments = parse_arguments()
-    if arguments.csv is None:
-        return None
     inputs, targets = read_columns(arguments.csv, arguments.x, arguments.y)
     return OwnData(arguments.csv, arguments.x, arguments.y, inputs, targets)
 
@@ -57,9 +64,9 @@ def parse_arguments() -> argparse.Namespace:
     arguments, unknown = parser.parse_known_args()
     if unknown and "ipykernel" not in sys.modules:
         fail(f"unrecognized arguments: {' '.join(unknown)}")
-    if arguments.csv is None and (arguments.x or arguments.y):
-        fail("--x and --y name columns of a CSV file: give the file with --csv FILE")
-    if arguments.csv is not None and not (arguments.x and arguments.y):
+    if arguments.csv is None:
+        fail("give the CSV file to fit and two of its columns: --csv FILE --x COLUMN --y COLUMN")
+    if not (arguments.x and arguments.y):
         fail("--csv needs --x COLUMN and --y COLUMN: the input and the target column")
     return arguments
 
@@ -72,7 +79,9 @@ def read_columns(path: Path, x: str, y: str) -> tuple[list[float], list[float]]:
         fail(f"no such file: {path}")
     except (OSError, UnicodeDecodeError) as error:
         fail(f"cannot read {path}: {error}")
-    reader = csv.DictReader(text.splitlines(), skipinitialspace=True)  # 'h, w' means 'h,w'
+    lines = text.splitlines()
+    separator = delimiter(lines[0] if lines else "")
+    reader = csv.DictReader(lines, delimiter=separator, skipinitialspace=True)  # 'h, w' means 'h,w'
     if not reader.fieldnames:
         fail(f"{path} is empty: it needs a header row naming the columns, then one row per example")
     for column in (x, y):
@@ -85,8 +94,8 @@ def read_columns(path: Path, x: str, y: str) -> tuple[list[float], list[float]]:
                 f"{path}, line {reader.line_num}: {len(reader.fieldnames) + len(row[None])} values, but "
                 f"the header names {len(reader.fieldnames)} columns; fix the row or the header"
             )
-        inputs.append(number(row[x], path, reader.line_num, x))
-        targets.append(number(row[y], path, reader.line_num, y))
+        inputs.append(number(row[x], path, reader.line_num, x, separator))
+        targets.append(number(row[y], path, reader.line_num, y, separator))
     if len(inputs) < 2:
         fail(f"{path} has {len(inputs)} data row(s): a line needs at least two points")
     if len(set(inputs)) == 1:
@@ -97,10 +106,21 @@ def read_columns(path: Path, x: str, y: str) -> tuple[list[float], list[float]]:
     return inputs, targets
 
 
-def number(cell: str | None, path: Path, line: int, column: str) -> float:
+def delimiter(header: str) -> str:
+    """The file's separator: of a comma, a semicolon and a tab, the one that splits the header most.
+
+    The header, not a data row: column names hold none of them, while the numbers of a
+    semicolon-separated file often hold decimal commas. A single column: the comma.
+    """
+    return max(DELIMITERS, key=lambda separator: len(next(csv.reader([header], delimiter=separator), [])))
+
+
+def number(cell: str | None, path: Path, line: int, column: str, separator: str = ",") -> float:
     """One cell as a finite float; a blank, a word or a NaN stops the script with its place."""
     if cell is None or not cell.strip():
         fail(f"{path}, line {line}: column {column!r} has no value; fill it in or drop the row")
+    if separator != "," and DECIMAL_COMMA.fullmatch(cell.strip()):
+        cell = cell.replace(",", ".")  # 1,75 in a file saved where the comma is the decimal mark
     try:
         value = float(cell)
     except ValueError:
@@ -115,6 +135,6 @@ def number(cell: str | None, path: Path, line: int, column: str) -> float:
 
 if __name__ == "__main__":
     fail(
-        "own_data.py only reads the CSV for solution_1_height_weight.py: run "
-        "python practice/solution_1_height_weight.py --csv FILE --x COLUMN --y COLUMN"
+        "own_data.py only reads the CSV for solution_1_own_data.py: run "
+        "python practice/solution_1_own_data.py --csv FILE --x COLUMN --y COLUMN"
     )

@@ -16,30 +16,10 @@
 #
 # The functions used here are the worked answers in `answers.py`. Run it with
 # `python practice/solution_1_height_weight.py`; the figure goes to
-# `output/height_weight.png`. To fit your own data instead, give a CSV file and two of
-# its columns: `python practice/solution_1_height_weight.py --csv people.csv --x height
-# --y weight`.
-
-# %% [markdown]
-# ## Your own data, or the survey's
-#
-# With `--csv FILE --x COLUMN --y COLUMN` the script fits your data instead. A mistake
-# in the file (a missing column, a cell that is not a number, too few rows) stops it
-# with one line saying what and where, and exit status 2, instead of a traceback.
-# `own_data.py` reads the file before anything else, so such a mistake is reported at
-# once, not after the seconds it takes to import torch.
+# `output/height_weight.png`. `solution_1_own_data.py` does the same fit on a CSV file
+# of your own.
 
 # %%
-# ruff: noqa: E402 (the imports below come after reading the learner's file, on purpose)
-from own_data import fail, read_own_data
-
-own = read_own_data()
-own_data = own is not None
-
-# %%
-import math
-
-import matplotlib.pyplot as plt
 import torch
 from answers import (
     CORRELATION,
@@ -49,36 +29,19 @@ from answers import (
     SD_WEIGHT_KG,
     TRUE_INTERCEPT,
     TRUE_SLOPE,
+    describe_sample,
     fit_line,
     height_weight_data,
-    line_label,
+    line_table,
+    plot_fit,
     sgd_stability_limit,
+    slope_standard_error,
 )
 from torch import optim
 
-from linreg import (
-    DivergenceError,
-    LinearRegression,
-    TrainingError,
-    least_squares,
-    save_figure,
-    standardize,
-    train,
-)
+from linreg import DivergenceError, LinearRegression, least_squares, save_figure, standardize, train
 
 torch.manual_seed(0)  # the raw-heights model's random start
-
-
-# %%
-def describe_sample(heights: torch.Tensor, weights: torch.Tensor, x_name: str, y_name: str) -> str:
-    x, y = heights.double().flatten(), weights.double().flatten()
-    r = torch.corrcoef(torch.stack([x, y]))[0, 1].item()
-    # sd over the sample itself (divided by N), as linreg.standardize uses it below
-    return (
-        f"{x_name} mean {x.mean():.2f} (sd {x.std(correction=0):.2f}), {y_name} mean {y.mean():.2f} "
-        f"(sd {y.std(correction=0):.2f}), correlation {r:.3f}"
-    )
-
 
 # %% [markdown]
 # ## 1. The data
@@ -92,21 +55,15 @@ def describe_sample(heights: torch.Tensor, weights: torch.Tensor, x_name: str, y
 
 # %%
 print("=== 1. The data ===")
-if own_data:
-    x_name, y_name = own.x_name, own.y_name
-    heights, weights = torch.tensor(own.inputs).reshape(-1, 1), torch.tensor(own.targets).reshape(-1, 1)
-    print(f"{own.path}: {len(heights)} rows, input {x_name!r}, target {y_name!r}")
-else:
-    x_name, y_name = "height (cm)", "weight (kg)"
-    print(
-        f"population: height {MEAN_HEIGHT_CM} cm (sd {SD_HEIGHT_CM}), weight {MEAN_WEIGHT_KG} kg "
-        f"(sd {SD_WEIGHT_KG}), correlation {CORRELATION}"
-    )
-    sign = "-" if TRUE_INTERCEPT < 0 else "+"
-    print(f"true line: weight = {TRUE_SLOPE:.4f} kg per cm * height {sign} {abs(TRUE_INTERCEPT):.2f} kg")
-    heights, weights = height_weight_data(n=1000, seed=0)
-    print(f"sample of {len(heights)}, seed 0:")
-print(describe_sample(heights, weights, x_name, y_name))
+print(
+    f"population: height {MEAN_HEIGHT_CM} cm (sd {SD_HEIGHT_CM}), weight {MEAN_WEIGHT_KG} kg "
+    f"(sd {SD_WEIGHT_KG}), correlation {CORRELATION}"
+)
+sign = "-" if TRUE_INTERCEPT < 0 else "+"
+print(f"true line: weight = {TRUE_SLOPE:.4f} kg per cm * height {sign} {abs(TRUE_INTERCEPT):.2f} kg")
+heights, weights = height_weight_data(n=1000, seed=0)
+print(f"sample of {len(heights)}, seed 0:")
+print(describe_sample(heights, weights, "height (cm)", "weight (kg)"))
 
 # %% [markdown]
 # ## 2. Raw heights make SGD diverge
@@ -129,8 +86,6 @@ try:
 except DivergenceError as error:
     print(f"train() stopped it: {error}")
     print("losses before that: " + ", ".join(f"{loss:.4g}" for loss in error.losses))
-except TrainingError as error:  # anything else wrong with a learner's data, in one line
-    fail(str(error))
 
 # %% [markdown]
 # ## 3. Standardize, train, map back
@@ -149,35 +104,22 @@ print("\n=== 3. Standardized inputs ===")
 standardized, mean, std = standardize(heights)
 print(f"standardized with mean {mean.item():.4f} and standard deviation {std.item():.4f}")
 print(f"SGD is stable on standardized inputs below lr {sgd_stability_limit(standardized):.3g}")
-try:
-    slope, intercept = fit_line(heights, weights)
-except TrainingError as error:
-    fail(str(error))
+slope, intercept = fit_line(heights, weights)
 exact_weight, exact_bias = least_squares(heights, weights)
 exact_slope, exact_intercept = exact_weight.item(), exact_bias.item()
-x, y = heights.double().flatten(), weights.double().flatten()
-residuals = y - (exact_slope * x + exact_intercept)
-standard_error = math.sqrt((residuals**2).sum().item() / (len(x) - 2) / ((x - x.mean()) ** 2).sum().item())
-
-print(f"{'':20}{'trained':>12}{'least squares':>15}" + ("" if own_data else f"{'true':>12}"))
-units = ("", "") if own_data else (" (kg per cm)", " (kg)")
-print(
-    f"{'slope' + units[0]:20}{slope:12.4f}{exact_slope:15.4f}" + ("" if own_data else f"{TRUE_SLOPE:12.4f}")
-)
-print(
-    f"{'intercept' + units[1]:20}{intercept:12.2f}{exact_intercept:15.2f}"
-    + ("" if own_data else f"{TRUE_INTERCEPT:12.2f}")
-)
+lines = {"trained": (slope, intercept), "least squares": (exact_slope, exact_intercept)}
+lines["true"] = (TRUE_SLOPE, TRUE_INTERCEPT)
+print(line_table(lines, units=(" (kg per cm)", " (kg)")))
 print(
     f"trained - least squares: slope {slope - exact_slope:.6f}, intercept {intercept - exact_intercept:.4f}"
 )
+standard_error = slope_standard_error(heights, weights)
 print(f"standard error of the least-squares slope: {standard_error:.4f}")
-if not own_data:
-    gap = slope - TRUE_SLOPE
-    print(
-        f"error against the true line: slope {gap:+.4f} kg per cm ({abs(gap) / standard_error:.1f} "
-        f"standard errors), intercept {intercept - TRUE_INTERCEPT:+.2f} kg"
-    )
+gap = slope - TRUE_SLOPE
+print(
+    f"error against the true line: slope {gap:+.4f} kg per cm ({abs(gap) / standard_error:.1f} "
+    f"standard errors), intercept {intercept - TRUE_INTERCEPT:+.2f} kg"
+)
 
 # %% [markdown]
 # Training reaches the least-squares line to within float32 rounding. The gap to the
@@ -188,27 +130,7 @@ if not own_data:
 # ## 4. The plot
 
 # %%
-MINUS = "\u2212"  # the minus sign matplotlib's axes use: in the legend, '- 109.21' reads as subtraction
-fig, ax = plt.subplots(figsize=(7, 4.5))
-crowded = len(heights) > 100  # small faint dots for a crowd, larger solid ones for a few rows
-ax.scatter(
-    heights.flatten(),
-    weights.flatten(),
-    s=8 if crowded else 30,
-    alpha=0.35 if crowded else 0.8,
-    color="gray",
-    label="data",
-)
-line_x = torch.linspace(heights.min().item(), heights.max().item(), 2)
-trained_label = "trained: " + line_label(slope, intercept, MINUS)
-ax.plot(line_x, slope * line_x + intercept, linewidth=2, label=trained_label)
-if own_data:
-    title = f"{y_name} against {x_name}, from {own.path.name}"
-else:
-    title = f"Weight against height: {len(heights)} synthetic adults"
-    true_label = "true line: " + line_label(TRUE_SLOPE, TRUE_INTERCEPT, MINUS)
-    ax.plot(line_x, TRUE_SLOPE * line_x + TRUE_INTERCEPT, "--", color="black", label=true_label)
-ax.set(xlabel=x_name, ylabel=y_name, title=title)
-ax.legend()
-fig.tight_layout()
-save_figure(fig, "own_data_fit.png" if own_data else "height_weight.png")
+title = f"Weight against height: {len(heights)} synthetic adults"
+names = ("height (cm)", "weight (kg)")
+fig = plot_fit(heights, weights, (slope, intercept), names, title, true_line=(TRUE_SLOPE, TRUE_INTERCEPT))
+save_figure(fig, "height_weight.png")

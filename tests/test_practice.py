@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import math
 import re
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 import reference
-from conftest import finish, start_script
+from conftest import ROOT, finish, headless_env, start_script
 from printed import NUMBER, line_after, numbers
 
 import linreg
 from practice import answers, own_data
 
 SOLUTION_1 = "practice/solution_1_height_weight.py"
+OWN_DATA = "practice/solution_1_own_data.py"
 SOLUTION_2 = "practice/solution_2_sgd_vs_adam.py"
 SOLUTION_3 = "practice/solution_3_loss_curve.py"
 FLOAT32_MAX = float(np.finfo(np.float32).max)
@@ -23,8 +26,8 @@ FLOAT32_MAX = float(np.finfo(np.float32).max)
 DISTANCES, TIMES = (np.float32(values).astype(float) for values in (linreg.DISTANCES, linreg.TIMES))
 
 
-def good_csv_arguments(folder) -> tuple[str, ...]:
-    return ("--csv", str(folder / "good.csv"), "--x", "height", "--y", "weight")
+def csv_arguments(folder, file: str = "good.csv") -> tuple[str, ...]:
+    return ("--csv", str(folder / file), "--x", "height", "--y", "weight")
 
 
 @pytest.fixture(scope="session")
@@ -294,6 +297,10 @@ def csv_files(tmp_path_factory):
         "empty.csv": "",
         "constant.csv": "height,weight\n170,55\n170,60\n170,65\n",
         "extra_value.csv": "height,weight\n160,55\n170,65,3\n180,75\n",
+        # good.csv as spreadsheets save it where the comma is the decimal mark, and with tabs
+        "semicolons.csv": "name;height;weight\nana;158;52,5\nbo;171;70\ncy;183,5;81\ndi;166;61\n",
+        "tabs.csv": "name\theight\tweight\nana\t158\t52.5\nbo\t171\t70\ncy\t183.5\t81\ndi\t166\t61\n",
+        "semicolon_words.csv": "height;weight\n160;55\n170;1,2,3\n",
     }
     for name, text in contents.items():
         (folder / name).write_text(text, encoding="utf-8")
@@ -303,9 +310,10 @@ def csv_files(tmp_path_factory):
 
 
 def test_problem_1_fits_a_learners_csv(solution, csv_files):
-    path = csv_files / "good.csv"
-    result = solution(SOLUTION_1, *good_csv_arguments(csv_files))
-    data = np.loadtxt(path, delimiter=",", skiprows=1, usecols=(1, 2))
+    """A semicolon-separated file with decimal commas, fitted as the same numbers separated by commas."""
+    path = csv_files / "semicolons.csv"
+    result = solution(OWN_DATA, *csv_arguments(csv_files, "semicolons.csv"))
+    data = np.loadtxt(csv_files / "good.csv", delimiter=",", skiprows=1, usecols=(1, 2))
     slope, intercept = reference.closed_form(data[:, 0], data[:, 1])
     out = result.stdout
     assert f"{path}: 4 rows, input 'height', target 'weight'" in out
@@ -344,6 +352,15 @@ CSV_ERRORS = {
     ),
     "no columns named": (["--csv", "{dir}/good.csv"], "--csv needs --x COLUMN and --y COLUMN"),
     "unknown argument": (["--colour", "red"], "unrecognized arguments: --colour red"),
+    "no file named": ([], "give the CSV file to fit and two of its columns: --csv FILE"),
+    "missing column, semicolons": (
+        columns_of("semicolons.csv", x="size"),
+        "has no column 'size'; its columns are: name, height, weight",
+    ),
+    "not a number, semicolons": (
+        columns_of("semicolon_words.csv"),
+        "line 3: column 'weight' holds '1,2,3', which is not a number",
+    ),
 }
 
 
@@ -354,7 +371,7 @@ def csv_error_runs(csv_files, tmp_path_factory):
     for case, (args, _) in CSV_ERRORS.items():
         output_dir = tmp_path_factory.mktemp("csv_error")
         arguments = [arg.format(dir=csv_files) for arg in args]
-        processes[case] = (start_script(SOLUTION_1, output_dir, *arguments), output_dir)
+        processes[case] = (start_script(OWN_DATA, output_dir, *arguments), output_dir)
     return {case: finish(process, output_dir) for case, (process, output_dir) in processes.items()}
 
 
@@ -373,8 +390,33 @@ def test_a_csv_from_excel_reads_like_any_other(csv_files):
     assert own_data.read_columns(csv_files / "excel.csv", "height", "weight") == ([158, 171], [52.5, 70])
 
 
+@pytest.mark.parametrize("file", ["good.csv", "semicolons.csv", "tabs.csv"])
+def test_a_csv_separated_by_commas_semicolons_or_tabs_reads_alike(csv_files, file):
+    """Where the comma is the decimal mark, spreadsheets separate with semicolons: 52,5 is 52.5 there."""
+    data = np.loadtxt(csv_files / "good.csv", delimiter=",", skiprows=1, usecols=(1, 2))
+    inputs, targets = own_data.read_columns(csv_files / file, "height", "weight")
+    assert (inputs, targets) == (data[:, 0].tolist(), data[:, 1].tolist())
+
+
+def test_a_bad_csv_stops_the_script_before_it_imports_torch(csv_files, tmp_path):
+    """The one-line error comes at once: -X importtime lists every module imported before it."""
+    script = [
+        sys.executable,
+        "-X",
+        "importtime",
+        str(ROOT / OWN_DATA),
+        *csv_arguments(csv_files, "words.csv"),
+    ]
+    result = subprocess.run(script, capture_output=True, text=True, cwd=tmp_path, env=headless_env(tmp_path))
+    assert result.returncode == 2
+    imported = [
+        line.split("|")[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time:")
+    ]
+    assert "csv" in imported and not [name for name in imported if name.split(".")[0] in ("torch", "numpy")]
+
+
 def test_own_data_run_by_itself_says_which_script_to_run(tmp_path):
-    result = finish(start_script("practice/own_data.py", tmp_path, *good_csv_arguments(tmp_path)), tmp_path)
+    result = finish(start_script("practice/own_data.py", tmp_path, *csv_arguments(tmp_path)), tmp_path)
     assert result.returncode == 2 and result.stdout == "" and "Traceback" not in result.stderr
     assert result.stderr.count("\n") == 1
-    assert result.stderr.startswith("error: own_data.py only reads the CSV for solution_1_height_weight.py")
+    assert result.stderr.startswith("error: own_data.py only reads the CSV for solution_1_own_data.py")

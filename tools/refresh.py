@@ -17,6 +17,7 @@ draw.
 
 from __future__ import annotations
 
+import base64
 import os
 import shutil
 import subprocess
@@ -30,7 +31,11 @@ from nbclient import NotebookClient
 
 ROOT = Path(__file__).resolve().parent.parent
 SCRIPTS = [ROOT / "lesson.py", ROOT / "deeper.py"]  # each with its notebook
-PRACTICE = sorted((ROOT / "practice").glob("solution_*.py"))  # scripts whose figures the README shows
+PRACTICE = [  # the worked solutions: each draws a figure (solution_1_own_data.py needs your CSV)
+    ROOT / "practice" / "solution_1_height_weight.py",
+    ROOT / "practice" / "solution_2_sgd_vs_adam.py",
+    ROOT / "practice" / "solution_3_loss_curve.py",
+]
 FIGURES = ROOT / "figures"
 KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
 FIX_COMMAND = "python tools/refresh.py"
@@ -65,6 +70,61 @@ def execute(notebook: nbformat.NotebookNode, workdir: Path) -> nbformat.Notebook
     return notebook
 
 
+def same_picture(old: bytes, new: bytes) -> bool:
+    """Do two PNGs show the same picture? Agg anti-aliases a few contour pixels differently
+    from one run to the next, so 'the same' allows a few hundred pixels to differ slightly."""
+    import io
+
+    import matplotlib.image
+
+    a, b = (matplotlib.image.imread(io.BytesIO(data)) for data in (old, new))
+    return a.shape == b.shape and int((abs(a - b).max(axis=-1) > 0.1).sum()) < 500
+
+
+def keep_unchanged_pictures(notebook: nbformat.NotebookNode, committed: Path) -> None:
+    """Where a cell draws the same picture as the committed notebook, keep the committed bytes:
+    an unchanged figure then makes no diff."""
+    if not committed.exists():
+        return
+    before = {cell.id: cell for cell in nbformat.read(committed, as_version=4).cells}
+    for cell in notebook.cells:
+        old_cell = before.get(cell.id)
+        if cell.cell_type != "code" or old_cell is None or old_cell.source != cell.source:
+            continue
+        for output, old_output in zip(cell.outputs, old_cell.outputs, strict=False):
+            new_png, old_png = (o.get("data", {}).get("image/png") for o in (output, old_output))
+            if new_png and old_png and same_picture(base64.b64decode(old_png), base64.b64decode(new_png)):
+                output["data"]["image/png"] = old_png
+
+
+def coalesce_streams(notebook: nbformat.NotebookNode) -> None:
+    """One stdout output per cell, however the kernel happened to flush it: stable diffs."""
+    for cell in notebook.cells:
+        merged: list = []
+        for output in cell.get("outputs", []):
+            previous = merged[-1] if merged else None
+            if (
+                output.output_type == "stream"
+                and previous
+                and previous.output_type == "stream"
+                and (previous.name == output.name)
+            ):
+                previous.text += output.text
+            else:
+                merged.append(output)
+        if cell.cell_type == "code":
+            cell.outputs = merged
+
+
+def refresh_figure(made: Path) -> None:
+    """Copy a figure into figures/, unless the committed copy shows the same picture."""
+    target = FIGURES / made.name
+    if target.exists() and same_picture(target.read_bytes(), made.read_bytes()):
+        return
+    shutil.copy(made, target)
+    print(f"wrote {target.relative_to(ROOT)}")
+
+
 def main() -> int:
     with tempfile.TemporaryDirectory() as scratch:
         # Run from a scratch folder that has an output/ of its own: everything prints
@@ -73,15 +133,19 @@ def main() -> int:
         os.environ["LESSON_OUTPUT"] = str(workdir / "output")
         for script in SCRIPTS:
             notebook = execute(convert(script), workdir)
+            coalesce_streams(notebook)
+            keep_unchanged_pictures(notebook, notebook_path(script))
             nbformat.write(notebook, notebook_path(script))
             print(f"wrote {notebook_path(script).relative_to(ROOT)}")
         for script in PRACTICE:
             subprocess.run([sys.executable, str(script)], cwd=workdir, stdout=subprocess.DEVNULL, check=True)
-        shutil.rmtree(FIGURES, ignore_errors=True)
-        FIGURES.mkdir()
-        for figure in sorted((workdir / "output").glob("*.png")):
-            shutil.copy(figure, FIGURES / figure.name)
-            print(f"wrote {(FIGURES / figure.name).relative_to(ROOT)}")
+        made = {figure.name: figure for figure in (workdir / "output").glob("*.png")}
+        for stale in set(path.name for path in FIGURES.glob("*.png")) - set(made):
+            (FIGURES / stale).unlink()
+            print(f"removed figures/{stale}")
+        FIGURES.mkdir(exist_ok=True)
+        for name in sorted(made):
+            refresh_figure(made[name])
     return 0
 
 
