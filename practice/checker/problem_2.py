@@ -22,7 +22,7 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
-from linreg import distance_time_data, optimal_loss
+from linreg import LESSON_EPOCHS, distance_time_data, optimal_loss
 
 from .grading import (
     OPTIMIZERS,
@@ -41,7 +41,7 @@ from .grading import (
     what,
 )
 
-COMPARE_EPOCHS = 500  # the lesson's number of epochs: the runs are graded at this length
+COMPARE_EPOCHS = LESSON_EPOCHS  # the lesson's 500 epochs: the runs are graded at this length
 OTHER_EPOCHS = 200  # a second call, with fewer: the function must use the epochs it is given
 
 RESULT = '{{"SGD": (lr, losses), "Adam": (lr, losses)}}'

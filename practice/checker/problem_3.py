@@ -29,7 +29,7 @@ from matplotlib.lines import AxLine, Line2D
 from matplotlib.patches import StepPatch
 from torch import nn, optim
 
-from linreg import distance_time_data, optimal_loss
+from linreg import LESSON_LR, distance_time_data, optimal_loss
 
 from .grading import (
     CheckError,
@@ -144,11 +144,11 @@ def check_train_loop(train_loop: Callable) -> None:
     inputs, targets = distance_time_data()
     start, epochs = start_model(seed=3), 20
     model = copy.deepcopy(start)
-    optimizer = optim.SGD(model.parameters(), lr=0.01)
+    optimizer = optim.SGD(model.parameters(), lr=LESSON_LR)
     with watching(model, optimizer) as steps:
         returned = train_loop(model, optimizer, inputs, targets, epochs)
     losses = as_losses(returned, epochs, "train_loop()")
-    expected, trained = replay(start, "SGD", 0.01, inputs, targets, epochs)
+    expected, trained = replay(start, "SGD", LESSON_LR, inputs, targets, epochs)
     if not same(losses, expected):
         key, values = diagnose_loop(losses, expected, start, inputs, targets, steps)
         raise CheckError(key, **values)
@@ -180,7 +180,7 @@ def diagnose_loop(
     epochs, n = len(expected), len(inputs)
 
     def like(mistake: str) -> bool:
-        return same(losses, replay(start, "SGD", 0.01, inputs, targets, epochs, mistake)[0])
+        return same(losses, replay(start, "SGD", LESSON_LR, inputs, targets, epochs, mistake)[0])
 
     if like("no zero_grad"):
         return "loop/no zero_grad", {}
@@ -254,9 +254,8 @@ register(
 def training_histories() -> tuple[dict[str, list[float]], float]:
     inputs, targets = distance_time_data()
     start = start_model(seed=4)
-    histories = {
-        name: replay(start, name, lr, inputs, targets, 30)[0] for name, lr in (("SGD", 0.01), ("Adam", 0.1))
-    }
+    rates = (("SGD", LESSON_LR), ("Adam", 0.1))
+    histories = {name: replay(start, name, lr, inputs, targets, 30)[0] for name, lr in rates}
     return histories, optimal_loss(inputs, targets)
 
 
