@@ -127,13 +127,14 @@ line = torch.linspace(0, 4.5, 50).view(-1, 1)  # distances to draw the model's l
 
 def draw_data(ax: plt.Axes) -> None:
     ax.scatter(distances, times, color="black", zorder=3, label="deliveries")
-    ax.set(xlabel="distance (miles)", ylabel="time (minutes)", xlim=(0, 4.5), ylim=(-2, 25))
+    ax.set(xlabel="distance (miles)", ylabel="time (minutes)", xlim=(0, 4.5), ylim=(-2, 25), xticks=range(5))
 
 
 fig, ax = plt.subplots(figsize=(5, 3.6))
 draw_data(ax)
 with torch.no_grad():
     ax.plot(line, model(line), color="tab:red", label=f"untrained: {start_weight:.2f}x + {start_bias:.2f}")
+    ax.vlines(distances, model(distances), times, color="tab:red", linestyle=":", label="its errors")
 ax.set_title("Before training: a random line")
 ax.legend(loc="upper left")
 fig.subplots_adjust(left=0.14, right=0.96, bottom=0.15, top=0.9)
@@ -142,7 +143,7 @@ save_figure(fig, "before_training.png")
 # %% [markdown]
 # The random line is nowhere near the points. To improve it, we need a number that says
 # *how* wrong it is: the **loss**. The mean squared error averages the squared gaps
-# between the predictions $\hat y_i$ and the targets $y_i$:
+# between the predictions $\hat y_i$ and the targets $y_i$ (the dotted segments above):
 #
 # $$\text{MSE} = \frac{1}{N}\sum_{i=1}^{N} (\hat y_i - y_i)^2 .$$
 #
@@ -235,10 +236,10 @@ draw_data(ax)
 shades = plt.cm.Reds(torch.linspace(0.3, 1, len(lines)).tolist())  # darker: later
 for (epochs, (weight, bias)), shade in zip(lines.items(), shades, strict=True):
     ax.plot(
-        line, weight * line + bias, color=shade, label=f"after {epochs:3d} epochs: {weight:.2f}x + {bias:.2f}"
+        line, weight * line + bias, color=shade, label=f"after {epochs} epochs: {weight:.2f}x + {bias:.2f}"
     )
 ax.set_title("The line, as training goes on")
-ax.legend(loc="upper left", prop={"family": "monospace", "size": 8})
+ax.legend(loc="upper left", fontsize=8)
 fig.subplots_adjust(left=0.12, right=0.97, bottom=0.13, top=0.92)
 save_figure(fig, "learning.png")
 
