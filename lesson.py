@@ -19,7 +19,7 @@ import torch
 from matplotlib import ticker
 from torch import nn, optim
 
-from linreg import TrainingError, distance_time_data, least_squares, save_figure, train
+from linreg import TrainingError, least_squares, save_figure, train
 
 torch.manual_seed(0)  # a model's starting weights are random: fix them, so every run is the same
 
@@ -77,8 +77,8 @@ print("with weight -0.4443 and bias -0.5045:", model(examples).detach())
 #   writes that call `super(LinearRegression, self).__init__()`, the older spelling;
 #   since Python 3, `super().__init__()` does exactly the same.
 # - `forward(x)` says how an input becomes a prediction. We call `model(x)`, never
-#   `model.forward(x)`: calling the model runs `forward` and any hooks PyTorch keeps
-#   around it.
+#   `model.forward(x)`: calling the model runs `forward` plus PyTorch's own bookkeeping
+#   around it (hooks: functions that tools can ask to run before or after `forward`).
 
 
 # %%
@@ -95,7 +95,8 @@ heading("2. A custom model with nn.Module")
 custom = LinearRegression(input_size=1, output_size=1)
 for name, parameter in custom.named_parameters():
     print(f"parameter {name}: shape {tuple(parameter.shape)}")
-custom.linear.load_state_dict(model.state_dict())  # the same weight and bias as the nn.Linear above
+# A state_dict holds a layer's parameters by name: copy the nn.Linear's weight and bias above.
+custom.linear.load_state_dict(model.state_dict())
 print("same predictions as nn.Linear:", torch.equal(custom(examples), model(examples)))
 
 # %% [markdown]
@@ -107,14 +108,18 @@ print("same predictions as nn.Linear:", torch.equal(custom(examples), model(exam
 # ## 3. Data, a loss function and an optimizer
 #
 # The article's data: four deliveries, with the distance in miles and the time they took
-# in minutes. We create the model we are going to train, from seed 42, and look at what
-# it predicts before any training.
+# in minutes. Like every batch, each is a column: one row per delivery, shape (4, 1).
+#
+# Then we create the model we are going to train and look at what it predicts before any
+# training. Its start is random too, so we fix it with a seed of its own, 42: `deeper.py`
+# and the practice problems use the same seed to start from the very same model.
 
 # %%
 heading("3. Data, loss and optimizer")
-distances, times = distance_time_data()
-print("distances (miles):", [round(d, 2) for d in distances.flatten().tolist()])
-print("times (minutes):  ", [round(t, 2) for t in times.flatten().tolist()])
+distances = torch.tensor([[1.0], [2.0], [3.0], [4.0]])
+times = torch.tensor([[6.96], [12.11], [16.77], [22.21]])
+print(f"distances (miles), shape {tuple(distances.shape)}:", distances.flatten().tolist())
+print(f"times (minutes), shape {tuple(times.shape)}:  ", [round(t, 2) for t in times.flatten().tolist()])
 
 torch.manual_seed(42)
 model = LinearRegression(input_size=1, output_size=1)
@@ -191,7 +196,8 @@ for epoch in range(1, 501):
         print(f"Epoch {epoch:4d}/500  loss {loss.item():.6f}")
 
 # %% [markdown]
-# The loss fell from over a hundred to a few hundredths. (Each recorded loss is measured
+# The loss fell from over a hundred (the untrained model's MSE, in section 3) to a few
+# hundredths. (Each recorded loss is measured
 # in the forward pass, before that epoch's update.)
 #
 # The rest of the course needs this loop again and again, so `linreg.py` has it as a
@@ -290,6 +296,12 @@ ax.set_yscale("log")  # the loss falls by orders of magnitude: on a linear scale
 ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{value:g}"))  # 0.1, not 10^-1
 ax.yaxis.set_minor_locator(ticker.NullLocator())
 ax.set(xlabel="epoch", ylabel="MSE (log scale)", title="The training loss, epoch by epoch")
+ax.annotate(
+    f"after 500 epochs: {excess:.1f}% above it",
+    xy=(500, losses[-1]),
+    xytext=(250, 0.3),
+    arrowprops={"arrowstyle": "->"},
+)
 ax.legend(loc="upper right")
 gap_ax.axhline(0, color="gray", linewidth=0.8)
 gap_ax.plot(line, trained_line - exact_line)
@@ -305,9 +317,16 @@ save_figure(fig, "fit.png")
 # Why so slow at the end? Seen as a function of $(w, b)$, the loss is a long, narrow
 # valley. Along its floor, a larger weight and a smaller bias predict almost the same
 # times, so the loss barely changes there and its gradient is tiny. A learning rate small
-# enough to be stable across the steep walls only crawls along the floor. More epochs, or
-# standardized inputs, close the gap; the companion script `deeper.py` measures it
-# exactly and draws the valley, with the path SGD took:
+# enough to be stable across the steep walls only crawls along the floor.
+#
+# More epochs close the gap, and so does **standardizing** the input: training on
+# $z = (x - \bar x) / \sigma_x$, the distances shifted to mean 0 and scaled to standard
+# deviation 1, turns the valley into a round bowl, where one learning rate suits every
+# direction. The line learned on $z$, $y = w_z z + b_z$, is then rewritten for miles:
+# $w = w_z / \sigma_x$ and $b = b_z - w_z \bar x / \sigma_x$. `linreg.standardize()`
+# and `linreg.original_units()` do both steps; practice problem 1 needs them. The
+# companion script `deeper.py` measures all this exactly and draws the valley, with the
+# path SGD took:
 #
 # <img src="figures/loss_landscape.png" width="480"
 #  alt="The valley of the loss over (w, b), with the paths of SGD and Adam">
@@ -365,6 +384,7 @@ cleared, uncleared = LinearRegression(1, 1), LinearRegression(1, 1)
 uncleared.load_state_dict(cleared.state_dict())
 opt_cleared = optim.SGD(cleared.parameters(), lr=0.01)
 opt_uncleared = optim.SGD(uncleared.parameters(), lr=0.01)
+print("weight.grad when each step is taken:")
 print(f"{'step':>4}{'with zero_grad':>16}{'without':>10}{'its fresh gradient':>20}{'running sum':>13}")
 running_sum = 0.0
 for step in range(1, 4):
@@ -396,12 +416,13 @@ for _ in range(500):
     loss.backward()  # the bug: gradients pile up because nothing clears them
     optimizer.step()
     no_zero_losses.append(loss.item())
-print(f"{'epochs':<9}{'without zero_grad':>20}{'with zero_grad':>24}")
+print(f"{'':9}{'without zero_grad':>20}{'with zero_grad':>24}")
+print(f"{'epochs':<9}{'lowest':>10}{'highest':>10}{'lowest':>12}{'highest':>12}")
 for first in range(0, 500, 100):
     without, with_it = no_zero_losses[first : first + 100], losses[first : first + 100]
     print(
-        f"{first + 1:>4d}-{first + 100:<4d}{min(without):10.2f} to {max(without):6.2f}"
-        f"{min(with_it):12.4f} to {max(with_it):8.4f}"
+        f"{first + 1:>4d}-{first + 100:<4d}{min(without):10.2f}{max(without):10.2f}"
+        f"{min(with_it):12.4f}{max(with_it):12.4f}"
     )
 last_100 = no_zero_losses[-100:]
 print(

@@ -19,7 +19,7 @@ This command uses only the standard library: the grading runs in a child process
 which imports torch and the file to grade. When a check runs past its time limit (an
 endless loop?) or your code stops Python, the command ends that process, reports the
 check, and carries on with the others in a fresh one. What your code prints while it is
-graded is counted, not shown, so the report stays readable.
+graded is counted, and only its first few lines are shown, so the report stays readable.
 
 Exit status: 0 when everything passes, 1 when something fails, 2 when FILE cannot
 be loaded.
@@ -41,9 +41,27 @@ from collections import deque
 from pathlib import Path
 
 if __package__:  # imported as practice.check, as the tests do
-    from .checker.report import FUNCTIONS, INTRO, REPORT_ORDER, Result, counted, problem_report, summary
+    from .checker.report import (
+        FUNCTIONS,
+        INTRO,
+        REPORT_ORDER,
+        SHOWN,
+        Result,
+        printed_note,
+        problem_report,
+        summary,
+    )
 else:  # run as a script: practice/ is the first entry of sys.path
-    from checker.report import FUNCTIONS, INTRO, REPORT_ORDER, Result, counted, problem_report, summary
+    from checker.report import (
+        FUNCTIONS,
+        INTRO,
+        REPORT_ORDER,
+        SHOWN,
+        Result,
+        printed_note,
+        problem_report,
+        summary,
+    )
 
 PRACTICE = Path(__file__).resolve().parent
 TEMPLATE = PRACTICE / "exercises.py"  # the stubs, kept pristine: the learner's copy is graded
@@ -74,7 +92,7 @@ class Child:
     """The grading process, and a thread that reads all it writes.
 
     Lines that carry the token are its events (JSON); every other line is something the
-    learner's code printed, counted since the last event and otherwise dropped.
+    learner's code printed: counted since the last event, and the first few kept to show.
     """
 
     def __init__(self, path: Path, names: list[str], loop: str) -> None:
@@ -89,6 +107,7 @@ class Child:
         )
         self.events: queue.Queue[dict] = queue.Queue()
         self.printed = 0  # lines since the last event
+        self.shown: list[str] = []  # the first few of them
         self.last_lines: deque[str] = deque(maxlen=3)  # to explain a child that fails to start
         threading.Thread(target=self.read, daemon=True).start()
 
@@ -100,11 +119,13 @@ class Child:
             if printed:
                 self.printed += 1
                 self.last_lines.append(printed.rstrip())
+                if len(self.shown) < SHOWN:
+                    self.shown.append(printed.rstrip()[:200])
             if at >= 0:
                 event = json.loads(line[at + len(self.token) :])
-                self.events.put(event | {"printed": self.printed})
-                self.printed = 0
-        self.events.put({"event": "exit", "printed": self.printed})
+                self.events.put(event | {"printed": self.printed, "shown": self.shown})
+                self.printed, self.shown = 0, []
+        self.events.put({"event": "exit", "printed": self.printed, "shown": self.shown})
 
     def next_event(self, deadline: float) -> dict | None:
         """The next event, or None if none comes before the deadline (time.monotonic())."""
@@ -170,15 +191,18 @@ class Grading:
             kind = "time limit" if event is None else event["event"]
             if kind in ("loading", "start"):
                 phase, deadline = event.get("function", kind), time.monotonic() + self.limit
+                if phase in FUNCTIONS:
+                    progress(f"checking {phase}() (the checker stops it after {self.limit:g} s) ...")
             elif kind == "load error":
                 raise LoadError(event["message"])
             elif kind == "checker error":
                 raise LoadError(f"the checker itself failed, a bug to report: {event['message']}")
             elif kind == "loaded":
-                self.report = self.report or announce(self.path, event["printed"])
+                self.report = self.report or announce(self.path, event["printed"], event["shown"])
             elif kind == "done":
                 return graded
             elif phase in FUNCTIONS:  # its result, or its time ran out, or Python stopped
+                progress("")
                 self.record(verdict(event, phase, child, self.limit))
                 graded += 1
                 if kind != "result":
@@ -196,11 +220,24 @@ class Grading:
             self.loop = "timed out" if result.key == "time limit" else "passed" if result.passed else "failed"
 
 
-def announce(path: Path, printed: int) -> Report:
+def progress(text: str) -> None:
+    """Say on the terminal which check is running, on a line the next output overwrites.
+
+    Only where a person watches: a long check (an endless loop, say) then does not look like
+    a checker that hangs. Redirected output gets none of it.
+    """
+    if sys.stderr.isatty():
+        width = shutil.get_terminal_size().columns - 1
+        sys.stderr.write("\r" + text[:width].ljust(width) + "\r")
+        sys.stderr.flush()
+
+
+def announce(path: Path, printed: int, lines: list[str]) -> Report:
     """The file loaded: say which, and start the report."""
     print(f"Checking {shown(path)}")
     if printed:
-        print(f"(while loading, it printed {counted(printed, 'line')}, not shown here)")
+        note, lines = printed_note(printed, lines)
+        print(f"(while loading, {note}){lines}")
     print(f"\n{INTRO}", flush=True)
     return Report()
 
@@ -210,11 +247,12 @@ def verdict(event: dict | None, function: str, child: Child, limit: float) -> Re
     problem = FUNCTIONS[function]
     if event is None:
         text = HINTS["time limit"].format(limit=limit)
-        return Result(problem, function, False, text, "time limit", child.printed)
+        return Result(problem, function, False, text, "time limit", child.printed, tuple(child.shown))
+    printed = (event["printed"], tuple(event["shown"]))
     if event["event"] == "exit":
         text = HINTS["stopped python"].format(status=child.stop())
-        return Result(problem, function, False, text, "stopped python", event["printed"])
-    return Result(problem, function, event["passed"], event["hint"], event["key"], event["printed"])
+        return Result(problem, function, False, text, "stopped python", *printed)
+    return Result(problem, function, event["passed"], event["hint"], event["key"], *printed)
 
 
 def not_loaded(path: Path, phase: str, kind: str, child: Child, limit: float) -> str:

@@ -58,8 +58,8 @@ class Arguments(argparse.ArgumentParser):
 def parse_arguments() -> argparse.Namespace:
     parser = Arguments(description="Fit weight = slope * height + intercept by gradient descent.")
     parser.add_argument("--csv", type=Path, help="a CSV file with a header row, one row per example")
-    parser.add_argument("--x", help="the input column (default data: height in cm)")
-    parser.add_argument("--y", help="the target column (default data: weight in kg)")
+    parser.add_argument("--x", help="the input column, e.g. height")
+    parser.add_argument("--y", help="the target column, e.g. weight")
     # A notebook kernel passes arguments of its own: let those through, and only those.
     arguments, unknown = parser.parse_known_args()
     if unknown and "ipykernel" not in sys.modules:
@@ -79,7 +79,7 @@ def read_columns(path: Path, x: str, y: str) -> tuple[list[float], list[float]]:
         fail(f"no such file: {path}")
     except (OSError, UnicodeDecodeError) as error:
         fail(f"cannot read {path}: {error}")
-    lines = text.splitlines()
+    lines = text.splitlines(keepends=True)  # with their ends, as csv wants them: see the quote check
     separator = delimiter(lines[0] if lines else "")
     reader = csv.DictReader(lines, delimiter=separator, skipinitialspace=True)  # 'h, w' means 'h,w'
     if not reader.fieldnames:
@@ -89,6 +89,15 @@ def read_columns(path: Path, x: str, y: str) -> tuple[list[float], list[float]]:
             fail(f"{path} has no column {column!r}; its columns are: {', '.join(reader.fieldnames)}")
     inputs, targets = [], []
     for row in reader:
+        values = [*row.values(), *row.get(None, [])]
+        quoted = [value for value in values if isinstance(value, str) and "\n" in value]
+        if quoted:  # a quoted value runs over line ends: a quote that never closed swallowed the rows after
+            value = max(quoted, key=lambda text: text.count("\n"))
+            opened = reader.line_num - value.count("\n") + value.endswith("\n")  # the file's last line end
+            fail(
+                f'{path}, line {opened}: a quote (") opens a value that does not close on its line; '
+                f"remove the quote or close it"
+            )
         if None in row:  # DictReader files the values beyond the header's columns under None
             fail(
                 f"{path}, line {reader.line_num}: {len(reader.fieldnames) + len(row[None])} values, but "
@@ -124,7 +133,10 @@ def number(cell: str | None, path: Path, line: int, column: str, separator: str 
     try:
         value = float(cell)
     except ValueError:
-        fail(f"{path}, line {line}: column {column!r} holds {cell.strip()!r}, which is not a number")
+        hint = ""
+        if separator == "," and DECIMAL_COMMA.fullmatch(cell.strip()):
+            hint = ": a decimal comma reads only in a file whose values are separated by ';' or tabs"
+        fail(f"{path}, line {line}: column {column!r} holds {cell.strip()!r}, which is not a number{hint}")
     if not math.isfinite(value):
         fail(
             f"{path}, line {line}: column {column!r} holds {cell.strip()!r}: "

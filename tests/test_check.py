@@ -25,7 +25,7 @@ import numpy as np
 import pytest
 import torch
 from conftest import ROOT, headless_env
-from torch import optim
+from torch import nn, optim
 
 from practice import answers, check, exercises
 from practice.checker import grading, problem_2, run
@@ -172,6 +172,16 @@ MISTAKES = [
     fails("fit_line", None, "missing function", "there is no function fit_line(): keep the names"),
     fails("fit_line", exercises.fit_line, "not implemented", "not implemented yet (line "),
     loop_fails("raised", raising_name_error, "train_loop() raised NameError: name 'loss_function'"),
+    loop_fails(
+        "raised/loss class",
+        learner.loop("zfbs", lambda model, inputs, targets: nn.MSELoss(model(inputs), targets)),
+        "nn.MSELoss is a class, not the loss: create the loss function first",
+    ),
+    loop_fails(
+        "raised/input shape",
+        learner.loop("zfbs", lambda model, inputs, targets: learner.mse(model, inputs.flatten(), targets)),
+        "mat1 and mat2 shapes cannot be multiplied (1x4 and 1x1) (line ",
+    ),
     fit_fails("exited", learner.fit_that_exits, "fit_line() stopped Python with SystemExit: could not fit"),
     fit_fails(
         "linreg refused",
@@ -253,7 +263,12 @@ MISTAKES = [
         "no horizontal reference line at the optimal loss",
         reference=lambda ax, y: ax.axhline(3 * y),
     ),
-    plot_fails("figure/legend", "the legend does not name 'SGD', 'Adam'", legend=lambda fig, ax: None),
+    plot_fails("figure/no legend", "the figure has no legend", legend=lambda fig, ax: None),
+    plot_fails(
+        "figure/legend",
+        "the legend does not name 'Adam'",
+        curve=lambda ax, name, losses: ax.plot(losses, label=name if name == "SGD" else "the other"),
+    ),
     # height_weight_data()
     data_fails("data/not two tensors", learner.data(lambda h, w: {"h": h, "w": w}), "it returned a dict"),
     data_fails("data/numpy", learner.data(lambda h, w: (h.numpy(), w.numpy())), "returned numpy arrays"),
@@ -586,9 +601,10 @@ def test_a_misbehaving_file_gets_one_line_per_check_and_the_rest_still_graded(co
     result = command_runs["misbehaving"]
     assert result.returncode == 1 and result.stderr == "", result.stderr
     lines = result.stdout.splitlines()
-    assert lines[:2] == [
-        "Checking " + lines[0].removeprefix("Checking "),
-        "(while loading, it printed 2 lines, not shown here)",
+    assert lines[1:4] == [  # what the learner printed: a few lines of it, enough to debug by
+        "(while loading, it printed 2 lines)",
+        "        | loading my answers",
+        "        | done",
     ]
     verdicts = {line.split()[1].rstrip(":"): line for line in lines if line.startswith(("  PASS", "  FAIL"))}
     assert list(verdicts) == [
@@ -597,14 +613,18 @@ def test_a_misbehaving_file_gets_one_line_per_check_and_the_rest_still_graded(co
     ]
     assert COMMAND_HINTS["time limit"] in verdicts["train_loop()"]
     assert (
-        verdicts["plot_loss_curves()"] == "  PASS  plot_loss_curves() [it printed 5000 lines, not shown here]"
+        verdicts["plot_loss_curves()"]
+        == "  PASS  plot_loss_curves() [it printed 5000 lines, the first 3 below]"
     )
+    shown = lines[lines.index(verdicts["plot_loss_curves()"]) + 1 :][:4]
+    assert shown == [f"        | debugging {value}" for value in range(3)] + [shown[3]]
+    assert not shown[3].startswith("        |")  # and no more of the 5000
     assert "height_weight_data() raised ValueError: no data yet (line " in verdicts["height_weight_data()"]
     assert (
         grading.HINTS["loop fails first"] in verdicts["fit_line()"]
     )  # its call to the endless loop fails at once
     assert COMMAND_HINTS["stopped python"] in verdicts["compare_optimizers()"]
-    assert "debugging" not in result.stdout and lines[-1] == "1 of 5 checks pass."
+    assert result.stdout.count("debugging") == 3 and lines[-1] == "1 of 5 checks pass."
     assert result.seconds < check.TIME_LIMIT  # the limit given, 3 s, stopped the endless loop
 
 

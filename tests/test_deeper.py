@@ -335,7 +335,7 @@ def test_training_on_the_chosen_device_matches_the_cpu(deeper, start):
     w, b, _ = reference.gradient_descent(X, Y, *start, LESSON_LR, EPOCHS)
     epochs, weight, bias = after(section, "after ")
     assert epochs == EPOCHS and [weight, bias] == pytest.approx([w, b], abs=2e-4)
-    difference = after(section, "largest difference from the CPU run of section 4: ")[-1]
+    difference = after(section, "largest difference from the CPU run of section 4 above: ")[-1]
     if device.type == "cpu":
         assert difference == 0  # the very same computation
     else:

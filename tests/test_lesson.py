@@ -131,8 +131,8 @@ def test_the_class_the_lesson_teaches_is_the_one_linreg_provides():
 
 def test_the_data_is_the_articles(lesson):
     section = lesson.section("3. Data, loss and optimizer")
-    assert after(section, "distances (miles):") == [row[0] for row in DISTANCES]
-    assert after(section, "times (minutes):") == [row[0] for row in TIMES]
+    assert after(section, "distances (miles), shape") == [4, 1] + [row[0] for row in DISTANCES]
+    assert after(section, "times (minutes), shape") == [4, 1] + [row[0] for row in TIMES]
 
 
 def test_the_model_to_train_is_linregs_lesson_model(lesson):

@@ -301,6 +301,8 @@ def csv_files(tmp_path_factory):
         "semicolons.csv": "name;height;weight\nana;158;52,5\nbo;171;70\ncy;183,5;81\ndi;166;61\n",
         "tabs.csv": "name\theight\tweight\nana\t158\t52.5\nbo\t171\t70\ncy\t183.5\t81\ndi\t166\t61\n",
         "semicolon_words.csv": "height;weight\n160;55\n170;1,2,3\n",
+        "open_quote.csv": 'height,weight\n160,55\n165,"60\n170,65\n175,70\n',
+        "decimal_comma.csv": 'height,weight\n160,"55,2"\n170,65\n',
     }
     for name, text in contents.items():
         (folder / name).write_text(text, encoding="utf-8")
@@ -342,6 +344,15 @@ CSV_ERRORS = {
     "no rows": (columns_of("header_only.csv"), "has 0 data row(s)"),
     "empty file": (columns_of("empty.csv"), "is empty: it needs a header row"),
     "constant input": (columns_of("constant.csv"), "column 'height' holds 170 in every row"),
+    "a quote that never closes": (
+        columns_of("open_quote.csv"),
+        'open_quote.csv, line 3: a quote (") opens a value that does not close on its line',
+    ),
+    "a decimal comma between commas": (
+        columns_of("decimal_comma.csv"),
+        "holds '55,2', which is not a number: a decimal comma reads only in a file whose values are "
+        "separated by ';' or tabs",
+    ),
     "more values than columns": (
         columns_of("extra_value.csv"),
         "extra_value.csv, line 3: 3 values, but the header names 2 columns",

@@ -86,6 +86,16 @@ register(
         "missing function": "there is no function {name}(): keep the names from exercises.py",
         "not implemented": "not implemented yet ({where} raises NotImplementedError)",
         "raised": "{name}() raised {error} ({where})",
+        "raised/loss class": (
+            "{name}() raised {error} ({where}): that is what nn.MSELoss(outputs, targets) does. "
+            "nn.MSELoss is a class, not the loss: create the loss function first, "
+            "loss_function = nn.MSELoss(), then call it, loss_function(outputs, targets)"
+        ),
+        "raised/input shape": (
+            "{name}() raised {error} ({where}): the model got inputs of another shape than it takes. "
+            "nn.Linear(1, 1) needs one row per example, shape (N, 1), as the inputs are given: "
+            "don't flatten() or squeeze() them (inputs.reshape(-1, 1) restores the shape)"
+        ),
         "exited": (
             "{name}() stopped Python with {error} ({where}): return the result instead, or the "
             "function cannot be used by anything that calls it"
@@ -345,8 +355,20 @@ def grade_one(workspace: object, problem: int, name: str, check: Callable, path:
     except SystemExit as error:
         return failed(problem, name, "exited", name=name, error=describe(error), where=where(error, path))
     except (Exception, TrainLoopUnavailable) as error:  # noqa: BLE001 (a learner's bug becomes a hint)
-        return failed(problem, name, "raised", name=name, error=describe(error), where=where(error, path))
+        key = known_error(error)
+        return failed(problem, name, key, name=name, error=describe(error), where=where(error, path))
     return Result(problem, name, True)
+
+
+def known_error(error: BaseException) -> str:
+    """The hint for an error PyTorch raises on a classic mistake, else the plain 'raised'."""
+    message = str(error)
+    files = [frame.filename.replace("\\", "/") for frame in traceback.extract_tb(error.__traceback__)]
+    if "Boolean value of Tensor" in message and any(name.endswith("nn/_reduction.py") for name in files):
+        return "raised/loss class"  # nn.MSELoss(outputs, targets): the tensors taken for its options
+    if "mat1 and mat2 shapes cannot be multiplied" in message:
+        return "raised/input shape"
+    return "raised"
 
 
 def failed(problem: int, function: str, key: str, /, **values: object) -> Result:

@@ -84,7 +84,7 @@ register(
             "the first epoch's loss, {loss:.6g}, is what MSELoss gives when the predictions have shape "
             "({n},) and the targets ({n}, 1), or the other way round: it broadcasts them to ({n}, {n}) "
             "and compares every prediction with every target. Keep both of shape ({n}, 1): don't "
-            "squeeze() the model's output or the targets"
+            "squeeze() or flatten() the model's output or the targets"
         ),
         "loop/wrong first loss": (
             "the first epoch's loss is {loss:.6g}, but the MSE of the model you were given "
@@ -244,6 +244,10 @@ register(
         "figure/no reference": (
             "no horizontal reference line at the optimal loss: ax.axhline(optimal_loss) (here {optimal:.5g})"
         ),
+        "figure/no legend": (
+            "the figure has no legend: plot each curve with label=name, then call ax.legend(), so the "
+            "reader can tell {names} apart"
+        ),
         "figure/legend": (
             "the legend does not name {unnamed}: plot each curve with label=name, then call ax.legend()"
         ),
@@ -328,6 +332,7 @@ PLOT_HINTS = [
     "figure/no title",
     "figure/linear scale",
     "figure/no reference",
+    "figure/no legend",
     "figure/legend",
 ]
 
@@ -383,6 +388,8 @@ def check_plot(
     if not any(len(s.y) >= 2 and np.allclose(s.y, optimal, rtol=1e-3) for s in series if s.axes in plot):
         raise CheckError("figure/no reference", optimal=optimal)
     labels = [text.get_text().lower() for legend in figure.findobj(Legend) for text in legend.get_texts()]
+    if not labels:
+        raise CheckError("figure/no legend", names=" and ".join(map(repr, histories)))
     unnamed = [name for name in histories if not any(name.lower() in label for label in labels)]
     if unnamed:
         raise CheckError("figure/legend", unnamed=", ".join(map(repr, unnamed)))

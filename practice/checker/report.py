@@ -26,7 +26,8 @@ class Result:
     passed: bool
     hint: str = ""
     key: str = ""  # which hint: a key of grading.HINTS or of the command's own
-    printed: int = 0  # lines the learner's code printed during the check, which the report hides
+    printed: int = 0  # lines the learner's code printed during the check
+    shown: tuple[str, ...] = ()  # the first few of them, which the report shows
 
 
 def counted(n: int, noun: str, plural: str = "") -> str:
@@ -34,12 +35,22 @@ def counted(n: int, noun: str, plural: str = "") -> str:
     return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
 
+SHOWN = 3  # how many lines of what a learner's code prints the report shows: enough to debug by
+
+
+def printed_note(printed: int, shown: tuple[str, ...] | list[str]) -> tuple[str, str]:
+    """('it printed 12 lines, the first 3 below', those lines indented one per line)."""
+    which = "" if printed == len(shown) else f", the first {len(shown)} below"
+    return f"it printed {counted(printed, 'line')}{which}", "".join(f"\n        | {line}" for line in shown)
+
+
 def verdict(result: Result) -> str:
     line = f"  {'PASS' if result.passed else 'FAIL'}  {result.function}()"
     if not result.passed:
         line += f": {result.hint}"
     if result.printed:
-        line += f" [it printed {counted(result.printed, 'line')}, not shown here]"
+        note, lines = printed_note(result.printed, result.shown)
+        line += f" [{note}]{lines}"
     return line
 
 
