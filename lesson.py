@@ -138,17 +138,16 @@ def draw_data(ax: plt.Axes) -> None:
 fig, ax = plt.subplots(figsize=(5, 3.6))
 draw_data(ax)
 with torch.no_grad():
-    ax.plot(line, model(line), color="tab:red", label=f"untrained: {start_weight:.2f}x + {start_bias:.2f}")
-    ax.vlines(distances, model(distances), times, color="tab:red", linestyle=":", label="its errors")
-ax.set_title("Before training: a random line")
-ax.legend(loc="upper left")
+    ax.plot(line, model(line), color="tab:red")
+    ax.vlines(distances, model(distances), times, color="tab:red", linestyle=":")  # its errors
+ax.set_title(f"Before training: the random line {start_weight:.2f}x + {start_bias:.2f}")
 fig.subplots_adjust(left=0.14, right=0.96, bottom=0.15, top=0.9)
 save_figure(fig, "before_training.png")
 
 # %% [markdown]
 # The random line is nowhere near the points. To improve it, we need a number that says
 # *how* wrong it is: the **loss**. The mean squared error averages the squared gaps
-# between the predictions $\hat y_i$ and the targets $y_i$ (the dotted segments above):
+# between the predictions $\hat y_i$ and the targets $y_i$ (the dotted red segments above):
 #
 # $$\text{MSE} = \frac{1}{N}\sum_{i=1}^{N} (\hat y_i - y_i)^2 .$$
 #
@@ -220,7 +219,7 @@ def trained_for(epochs: int) -> tuple[LinearRegression, list[float]]:
     return fresh, train(fresh, optim.SGD(fresh.parameters(), lr=0.01), distances, times, epochs)
 
 
-_, same_losses = trained_for(50)
+after_50, same_losses = trained_for(50)
 print("train() from the same start gives exactly the same losses:", same_losses == losses[:50])
 
 # %% [markdown]
@@ -235,8 +234,8 @@ def weight_and_bias(trained: LinearRegression) -> tuple[float, float]:
 
 
 lines = {0: (start_weight, start_bias)}
-lines |= {epochs: weight_and_bias(trained_for(epochs)[0]) for epochs in (2, 5, 10, 50)}
-lines[500] = weight_and_bias(model)
+lines |= {epochs: weight_and_bias(trained_for(epochs)[0]) for epochs in (2, 5, 10)}
+lines |= {50: weight_and_bias(after_50), 500: weight_and_bias(model)}
 fig, ax = plt.subplots(figsize=(6, 4))
 draw_data(ax)
 shades = plt.cm.Reds(torch.linspace(0.3, 1, len(lines)).tolist())  # darker: later
@@ -290,19 +289,18 @@ exact_line = line * best_weight.item() + best_bias.item()
 with torch.no_grad():
     trained_line = model(line)
 fig, (ax, gap_ax) = plt.subplots(1, 2, figsize=(11, 4))
-ax.plot(range(1, len(losses) + 1), losses, label="SGD, learning rate 0.01")
-ax.axhline(best_loss, color="black", linestyle=":", label=f"smallest possible MSE: {best_loss:.5f}")
+ax.plot(range(1, len(losses) + 1), losses)
+ax.axhline(best_loss, color="black", linestyle=":")
 ax.set_yscale("log")  # the loss falls by orders of magnitude: on a linear scale the tail looks flat
 ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{value:g}"))  # 0.1, not 10^-1
 ax.yaxis.set_minor_locator(ticker.NullLocator())
-ax.set(xlabel="epoch", ylabel="MSE (log scale)", title="The training loss, epoch by epoch")
-ax.annotate(
-    f"after 500 epochs: {excess:.1f}% above it",
-    xy=(500, losses[-1]),
-    xytext=(250, 0.3),
-    arrowprops={"arrowstyle": "->"},
+ax.set(xlabel="epoch", ylabel="MSE (log scale)", title="The training loss of SGD at learning rate 0.01")
+ax.text(
+    500,
+    3 * best_loss,
+    f"after 500 epochs: {excess:.1f}% above the smallest\npossible MSE, {best_loss:.5f} (dotted)",
+    horizontalalignment="right",
 )
-ax.legend(loc="upper right")
 gap_ax.axhline(0, color="gray", linewidth=0.8)
 gap_ax.plot(line, trained_line - exact_line)
 gap_ax.set(
