@@ -28,6 +28,7 @@ be loaded.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import queue
@@ -40,28 +41,8 @@ import time
 from collections import deque
 from pathlib import Path
 
-if __package__:  # imported as practice.check, as the tests do
-    from .checker.report import (
-        FUNCTIONS,
-        INTRO,
-        REPORT_ORDER,
-        SHOWN,
-        Result,
-        printed_note,
-        problem_report,
-        summary,
-    )
-else:  # run as a script: practice/ is the first entry of sys.path
-    from checker.report import (
-        FUNCTIONS,
-        INTRO,
-        REPORT_ORDER,
-        SHOWN,
-        Result,
-        printed_note,
-        problem_report,
-        summary,
-    )
+# As practice.check (the tests) or as the command, which has practice/ first on sys.path.
+report = importlib.import_module(".checker.report" if __package__ else "checker.report", __package__ or None)
 
 PRACTICE = Path(__file__).resolve().parent
 TEMPLATE = PRACTICE / "exercises.py"  # the stubs, kept pristine: the learner's copy is graded
@@ -119,7 +100,7 @@ class Child:
             if printed:
                 self.printed += 1
                 self.last_lines.append(printed.rstrip())
-                if len(self.shown) < SHOWN:
+                if len(self.shown) < report.SHOWN:
                     self.shown.append(printed.rstrip()[:200])
             if at >= 0:
                 event = json.loads(line[at + len(self.token) :])
@@ -146,16 +127,16 @@ class Report:
     """Prints each problem's verdicts as soon as all its functions are graded."""
 
     def __init__(self) -> None:
-        self.results: list[Result] = []
-        self.waiting = list(REPORT_ORDER)
+        self.results: list[report.Result] = []
+        self.waiting = list(report.REPORT_ORDER)
 
-    def add(self, result: Result) -> None:
+    def add(self, result: report.Result) -> None:
         self.results.append(result)
         graded = {r.function for r in self.results}
         while self.waiting and all(
-            name in graded for name, problem in FUNCTIONS.items() if problem == self.waiting[0]
+            name in graded for name, problem in report.FUNCTIONS.items() if problem == self.waiting[0]
         ):
-            print("\n".join(problem_report(self.waiting.pop(0), self.results)), flush=True)
+            print("\n".join(report.problem_report(self.waiting.pop(0), self.results)), flush=True)
 
 
 class Grading:
@@ -163,11 +144,11 @@ class Grading:
 
     def __init__(self, path: Path, limit: float) -> None:
         self.path, self.limit = path, limit
-        self.pending = list(FUNCTIONS)  # not graded yet, in grading order
+        self.pending = list(report.FUNCTIONS)  # not graded yet, in grading order
         self.loop = ""  # train_loop()'s verdict, for the checks of the functions that call it
         self.report: Report | None = None  # started once the file has loaded
 
-    def run(self) -> list[Result]:
+    def run(self) -> list[report.Result]:
         while self.pending:
             child = Child(self.path, self.pending, self.loop)
             try:
@@ -176,7 +157,7 @@ class Grading:
                 child.stop()
             if not graded and self.pending:  # a fresh child would do no better
                 raise LoadError(f"the grading process stopped: {' '.join(child.last_lines)}")
-        print(summary(self.report.results))
+        print(report.summary(self.report.results))
         return self.report.results
 
     def follow(self, child: Child) -> int:
@@ -191,7 +172,7 @@ class Grading:
             kind = "time limit" if event is None else event["event"]
             if kind in ("loading", "start"):
                 phase, deadline = event.get("function", kind), time.monotonic() + self.limit
-                if phase in FUNCTIONS:
+                if phase in report.FUNCTIONS:
                     progress(f"checking {phase}() (the checker stops it after {self.limit:g} s) ...")
             elif kind == "load error":
                 raise LoadError(event["message"])
@@ -201,7 +182,7 @@ class Grading:
                 self.report = self.report or announce(self.path, event["printed"], event["shown"])
             elif kind == "done":
                 return graded
-            elif phase in FUNCTIONS:  # its result, or its time ran out, or Python stopped
+            elif phase in report.FUNCTIONS:  # its result, or its time ran out, or Python stopped
                 progress("")
                 self.record(verdict(event, phase, child, self.limit))
                 graded += 1
@@ -213,7 +194,7 @@ class Grading:
             else:  # it ran out of time, or stopped, while starting or loading
                 raise LoadError(not_loaded(self.path, phase, kind, child, self.limit))
 
-    def record(self, result: Result) -> None:
+    def record(self, result: report.Result) -> None:
         self.report.add(result)
         self.pending.remove(result.function)
         if result.function == "train_loop":
@@ -236,23 +217,23 @@ def announce(path: Path, printed: int, lines: list[str]) -> Report:
     """The file loaded: say which, and start the report."""
     print(f"Checking {shown(path)}")
     if printed:
-        note, lines = printed_note(printed, lines)
+        note, lines = report.printed_note(printed, lines)
         print(f"(while loading, {note}){lines}")
-    print(f"\n{INTRO}", flush=True)
+    print(f"\n{report.INTRO}", flush=True)
     return Report()
 
 
-def verdict(event: dict | None, function: str, child: Child, limit: float) -> Result:
+def verdict(event: dict | None, function: str, child: Child, limit: float) -> report.Result:
     """The verdict on the check that was running when `event` came (None: its time ran out)."""
-    problem = FUNCTIONS[function]
+    problem = report.FUNCTIONS[function]
     if event is None:
         text = HINTS["time limit"].format(limit=limit)
-        return Result(problem, function, False, text, "time limit", child.printed, tuple(child.shown))
+        return report.Result(problem, function, False, text, "time limit", child.printed, tuple(child.shown))
     printed = (event["printed"], tuple(event["shown"]))
     if event["event"] == "exit":
         text = HINTS["stopped python"].format(status=child.stop())
-        return Result(problem, function, False, text, "stopped python", *printed)
-    return Result(problem, function, event["passed"], event["hint"], event["key"], *printed)
+        return report.Result(problem, function, False, text, "stopped python", *printed)
+    return report.Result(problem, function, event["passed"], event["hint"], event["key"], *printed)
 
 
 def not_loaded(path: Path, phase: str, kind: str, child: Child, limit: float) -> str:
