@@ -48,6 +48,7 @@ model = nn.Linear(in_features=1, out_features=1, bias=True)
 print(f"weight: shape {tuple(model.weight.shape)}, value {model.weight.item():.4f} (random)")
 print(f"bias:   shape {tuple(model.bias.shape)}, value {model.bias.item():.4f} (random)")
 examples = torch.tensor([[2.0], [4.0]])
+# The output remembers how it was computed, for autograd (Lesson 05); .detach() gives just the values.
 print("predictions for 2 and 4:", model(examples).detach())
 
 # %% [markdown]
