@@ -8,7 +8,8 @@
 # 1. the exact answer, derived and computed two ways;
 # 2. the gradients worked out on paper, against autograd's;
 # 3. the largest learning rate that does not blow up, computed from the data;
-# 4. why 500 epochs were not enough, and how standardizing the input fixes it;
+# 4. why 500 epochs were not enough (the learning rate first, then the valley), and how
+#    standardizing the input removes the valley;
 # 5. the loss landscape, with the paths of SGD and Adam drawn on it;
 # 6. saving a trained model and loading it back;
 # 7. running the same training on a GPU when there is one.
@@ -118,11 +119,11 @@ print(f"smallest possible MSE: {best_loss:.6f}")
 # %% [markdown]
 # ## 2. Gradients by hand
 #
-# Lesson 05 showed that `backward()` computes gradients. Here we check that they are the
-# very ones calculus gives, and that an optimizer's step is nothing more than the update
-# rule. With the error of delivery $i$ written $e_i = w x_i + b - y_i$, the loss is
-# $L = \frac{1}{N}\sum_i e_i^2$. Since $\partial e_i / \partial w = x_i$ and
-# $\partial e_i / \partial b = 1$, the chain rule gives
+# The lesson wrote the MSE's gradient down and checked one step of `optim.SGD` against
+# the update written by hand. Here is where that formula comes from, by the chain rule
+# that `backward()` applies for us (Lesson 05). With the error of delivery $i$ written
+# $e_i = w x_i + b - y_i$, the loss is $L = \frac{1}{N}\sum_i e_i^2$. Since
+# $\partial e_i / \partial w = x_i$ and $\partial e_i / \partial b = 1$, the chain rule gives
 #
 # $$\frac{\partial L}{\partial w} = \frac{2}{N}\sum_i e_i\,x_i, \qquad
 # \frac{\partial L}{\partial b} = \frac{2}{N}\sum_i e_i .$$
@@ -498,7 +499,7 @@ print("identical predictions after loading:", torch.equal(loaded, trained))
 # %% [markdown]
 # ## 7. Any device
 #
-# Real models train on GPUs, and the code need not change for it. The same code trains
+# Real models train on GPUs, and the code barely changes for it: the same training runs
 # on a GPU if there is one. `linreg.pick_device()` takes an NVIDIA
 # GPU (CUDA) if PyTorch sees one, else an Apple GPU (MPS), else the CPU. The model and
 # the data must live on the same device: `.to(device)` moves them. `print` shows a

@@ -48,6 +48,9 @@ def heading(title: str) -> None:
 # `[[2.], [4.]]`, shape (2, 1). A new layer starts from random values, drawn uniformly
 # between $-1/\sqrt{\text{in\_features}}$ and $+1/\sqrt{\text{in\_features}}$: between
 # -1 and 1 here.
+#
+# We call this one `layer`. The article calls it `model`; here that name is kept for the
+# model we train from section 3 on, so that each name means one thing all through.
 
 # %%
 heading("1. nn.Linear")
@@ -400,8 +403,8 @@ except DivergenceError as error:
 # and still short of the optimum.
 
 # %%
-path = {"SGD at 0.01: after 0, 2, 5, 10, 50, 500 epochs": list(lines.values())}
-fig = plots.loss_valley(distances, times, path)
+paths = {"SGD at 0.01: after 0, 2, 5, 10, 50, 500 epochs": list(lines.values())}
+fig = plots.loss_valley(distances, times, paths)
 save_figure(fig, "valley.png")
 
 # %% [markdown]
@@ -432,7 +435,7 @@ print(
 )
 
 # %% [markdown]
-# Now we use the model. `model.eval()` switches layers such as dropout to their behaviour
+# Now we use the model trained in section 4. `model.eval()` switches layers such as dropout to their behaviour
 # for predictions (this model has none, but the habit matters), and
 # `torch.inference_mode()` skips the bookkeeping autograd would keep for a backward pass
 # we will not run. `model.train()` switches back before any further training.

@@ -14,6 +14,7 @@ import matplotlib.pyplot as plt
 import torch
 from matplotlib import ticker
 from matplotlib.axes import Axes
+from matplotlib.axis import Axis
 from matplotlib.figure import Figure
 
 from linreg import least_squares, mse_of_lines
@@ -23,7 +24,7 @@ MILES = torch.linspace(0, 4.5, 50)  # the distances at which a line is drawn acr
 START_LABEL = "start (seed 42)"
 
 
-def plain_log_scale(axis) -> None:
+def plain_log_scale(axis: Axis) -> None:
     """A log scale labelled 0.1, 1, 10 rather than 10^-1, 10^0, 10^1: plain numbers read faster."""
     axis.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{value:g}"))
     axis.set_minor_locator(ticker.NullLocator())
@@ -68,19 +69,10 @@ def learning(distances: torch.Tensor, times: torch.Tensor, lines: dict[int, Poin
 def fit(
     curves: dict[str, list[float]], best_loss: float, trained: Point, exact: Point, gap_title: str
 ) -> Figure:
-    """Left: how far above the smallest possible MSE each run's loss is, epoch by epoch, each
-    curve named at its end. Right: a trained line minus the exact one, across the data."""
+    """Left: how far above the smallest possible MSE each run's loss is, epoch by epoch.
+    Right: a trained line minus the exact one, across the data."""
     fig, (ax, gap_ax) = plt.subplots(1, 2, figsize=(11, 4), layout="constrained")
-    for label, losses in curves.items():
-        above = [100 * (loss - best_loss) / best_loss for loss in losses]
-        ax.plot(range(1, len(losses) + 1), above)
-        ax.annotate(label, (len(losses), above[-1]), xytext=(0, 8), textcoords="offset points", ha="right")
-    ax.axhline(1, color="black", linestyle=":")
-    ax.text(0.99, 1.15, "1% above", transform=ax.get_yaxis_transform(), ha="right", va="bottom")
-    ax.set_yscale("log")  # from thousands of percent down to a fraction of one
-    plain_log_scale(ax.yaxis)
-    ax.set(xlabel="epoch", ylabel="% above the smallest possible MSE")
-    title(ax, "How close each run gets to the smallest possible MSE")
+    excess_curves(ax, curves, best_loss)
     gap_ax.axhline(0, color="gray", linewidth=0.8)
     gap_ax.plot(MILES, (trained[0] - exact[0]) * MILES + trained[1] - exact[1])
     gap_ax.set(xlabel="distance (miles)", ylabel="trained - least squares (minutes)")
@@ -88,9 +80,29 @@ def fit(
     return fig
 
 
-def contours(ax: Axes, inputs: torch.Tensor, targets: torch.Tensor, reach: float) -> Point:
-    """Log-spaced contours of the MSE over (w, b), in a square of half-width `reach` around its
-    minimum (log-spaced, so that the flat floor of a valley shows too). Returns the minimum."""
+def excess_curves(ax: Axes, curves: dict[str, list[float]], best_loss: float) -> None:
+    """Each run's loss as a percentage above the smallest possible, on a log scale, named beside it."""
+    longest = max(len(losses) for losses in curves.values())
+    for label, losses in curves.items():
+        above = [100 * (loss - best_loss) / best_loss for loss in losses]
+        (line,) = ax.plot(range(1, len(above) + 1), above)
+        if len(above) < 0.8 * longest:  # room after its end
+            place = {"xy": (len(above), above[-1]), "xytext": (6, 0), "ha": "left", "va": "center"}
+        else:  # above its later part
+            at = int(0.6 * len(above))
+            place = {"xy": (at, above[at - 1]), "xytext": (0, 8), "ha": "center", "va": "bottom"}
+        ax.annotate(label, textcoords="offset points", color=line.get_color(), **place)
+    ax.axhline(1, color="black", linestyle=":")
+    ax.text(0.99, 1.15, "1% above", transform=ax.get_yaxis_transform(), ha="right", va="bottom")
+    ax.set_yscale("log")  # from thousands of percent down to a fraction of one
+    plain_log_scale(ax.yaxis)
+    ax.set(xlabel="epoch", ylabel="% above the smallest possible MSE")
+    title(ax, "How close each run gets to the smallest possible MSE")
+
+
+def contours(ax: Axes, inputs: torch.Tensor, targets: torch.Tensor, reach: float) -> None:
+    """Contours of the MSE over (w, b) in a square of half-width `reach` around its minimum,
+    marked with a star. The levels are log-spaced, so that the flat floor of a valley shows too."""
     weight, bias = least_squares(inputs, targets)
     centre = (weight.item(), bias.item())
     axis_w = torch.linspace(centre[0] - reach, centre[0] + reach, 101, dtype=torch.float64)
@@ -102,7 +114,6 @@ def contours(ax: Axes, inputs: torch.Tensor, targets: torch.Tensor, reach: float
     ax.contour(grid_w, grid_b, surface, levels=levels, cmap="viridis_r", linewidths=0.8)
     ax.plot(*centre, "*", color="crimson", markersize=11, zorder=4, label="optimum")
     ax.set_aspect("equal")
-    return centre
 
 
 def path(ax: Axes, points: list[Point], label: str, style: str = "-", every: int = 1) -> None:
