@@ -11,7 +11,8 @@
 #
 # Run it with `python lesson.py`, or open `lesson.ipynb`. Everything is seeded: two
 # runs on one machine print the same text (another machine may differ in a number's last
-# digit). Figures go to `output/`.
+# digit). Figures go to `output/`. Two cells make a mistake on purpose, to show the message
+# `train()` gives for it: their lines start with "demonstration", and are not failures.
 
 # %%
 import torch
@@ -398,7 +399,7 @@ except DivergenceError as error:
 # weight with a smaller bias predicts nearly the same times, so there the loss rises
 # about 56 times more slowly than across. Gradient descent steps in proportion to the
 # slope, so along the floor even the largest stable learning rate removes at most about
-# 3.6 % of the remaining error per epoch; at 0.01, 0.3 %. The dots mark where our 500
+# 3.6 % of the remaining error per epoch, two parts in 56; at 0.01, 0.3 %. The dots mark where our 500
 # epochs at 0.01 went: in a few dozen epochs down the wall, then the rest along the floor,
 # and still short of the optimum.
 

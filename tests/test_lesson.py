@@ -353,6 +353,7 @@ def test_the_valley_numbers_in_the_prose_are_the_datas():
     claim("`deeper.py` computes it: {})", reference.sgd_stability_limit(X))
     claim("the loss rises about {} times more slowly than across", round(fast / slow))
     claim("removes at most about {} % of the remaining error per epoch", 200 * slow / fast)
+    claim("two parts in {}", round(fast / slow))
     claim("at {}, {} %", LESSON_LR, 100 * LESSON_LR * slow)
 
 
