@@ -8,23 +8,23 @@
 # 1. the exact answer, derived and computed two ways;
 # 2. the gradients worked out on paper, against autograd's;
 # 3. the largest learning rate that does not blow up, computed from the data;
-# 4. why 500 epochs were not enough, and how standardizing the input fixes it;
+# 4. why 500 epochs were not enough (the learning rate first, then the valley), and how
+#    standardizing the input removes the valley;
 # 5. the loss landscape, with the paths of SGD and Adam drawn on it;
 # 6. saving a trained model and loading it back;
 # 7. running the same training on a GPU when there is one.
 #
 # Run it with `python deeper.py`. Everything is seeded, so two runs on one machine print
 # the same text. The figures go to `output/`. The model, training loop and exact answer are the
-# lesson's own, imported from `linreg.py`.
+# lesson's own, imported from `linreg.py`; the pictures are drawn by `plots.py`, as the lesson's are.
 
 # %%
 import math
 
-import matplotlib.pyplot as plt
 import torch
-from matplotlib import ticker
 from torch import nn, optim
 
+import plots
 from linreg import (
     LESSON_EPOCHS,
     LESSON_LR,
@@ -35,7 +35,9 @@ from linreg import (
     distance_time_data,
     least_squares,
     lesson_model,
+    line_errors,
     mse_hessian,
+    mse_of_lines,
     optimal_loss,
     original_units,
     output_dir,
@@ -65,18 +67,6 @@ def final_loss(model: LinearRegression, inputs: torch.Tensor = distances) -> flo
         return loss_function(model(inputs), times).item()
 
 
-def residuals(weights: torch.Tensor, biases: torch.Tensor, inputs: torch.Tensor = distances) -> torch.Tensor:
-    """Prediction minus target for every delivery, for many (w, b) at once (last axis: deliveries)."""
-    x, y = inputs.double().flatten(), times.double().flatten()
-    return weights.unsqueeze(-1) * x + biases.unsqueeze(-1) - y
-
-
-def mse_surface(
-    weights: torch.Tensor, biases: torch.Tensor, inputs: torch.Tensor = distances
-) -> torch.Tensor:
-    return (residuals(weights, biases, inputs) ** 2).mean(dim=-1)
-
-
 def show_matrix(matrix: torch.Tensor) -> str:
     return "[" + ", ".join("[" + ", ".join(f"{v:.4f}" for v in row) + "]" for row in matrix.tolist()) + "]"
 
@@ -93,7 +83,9 @@ def show_table(
 # %% [markdown]
 # ## 1. The exact answer
 #
-# Write each delivery as a row $(x_i, 1)$ of a matrix $X$: the 1 is an input that is
+# Training only ever approaches the best line. For a straight line we can also compute
+# that line directly, and then we know exactly what training is aiming at, and how far
+# it got. Write each delivery as a row $(x_i, 1)$ of a matrix $X$: the 1 is an input that is
 # always there, and the bias is its weight. With $\theta = (w, b)$ the predictions are
 # $X\theta$ and the loss is
 #
@@ -127,9 +119,11 @@ print(f"smallest possible MSE: {best_loss:.6f}")
 # %% [markdown]
 # ## 2. Gradients by hand
 #
-# With the error of delivery $i$ written $e_i = w x_i + b - y_i$, the loss is
-# $L = \frac{1}{N}\sum_i e_i^2$. Since $\partial e_i / \partial w = x_i$ and
-# $\partial e_i / \partial b = 1$, the chain rule gives
+# The lesson wrote the MSE's gradient down and checked one step of `optim.SGD` against
+# the update written by hand. Here is where that formula comes from, by the chain rule
+# that `backward()` applies for us (Lesson 05). With the error of delivery $i$ written
+# $e_i = w x_i + b - y_i$, the loss is $L = \frac{1}{N}\sum_i e_i^2$. Since
+# $\partial e_i / \partial w = x_i$ and $\partial e_i / \partial b = 1$, the chain rule gives
 #
 # $$\frac{\partial L}{\partial w} = \frac{2}{N}\sum_i e_i\,x_i, \qquad
 # \frac{\partial L}{\partial b} = \frac{2}{N}\sum_i e_i .$$
@@ -163,17 +157,23 @@ print("the steps agree (to float32 rounding):", torch.allclose(stepped_by_hand, 
 # %% [markdown]
 # ## 3. How large can the learning rate be?
 #
-# The MSE of a line is a quadratic function of $(w, b)$, so its second derivatives
-# form a constant matrix, the **Hessian** $H = \frac{2}{N} X^\top X$. Around the
+# A larger learning rate takes larger steps, until the steps overshoot and training
+# blows up. Where that happens can be computed from the data, before any training. The
+# tool is the **curvature** of the loss: how fast its slope changes as $w$ and $b$
+# change, its second derivatives. For two parameters they form a 2×2 matrix, the
+# **Hessian**; for the MSE of a line it is the same everywhere, $H = \frac{2}{N} X^\top X$,
+# since the MSE is a quadratic function of $(w, b)$. Around the
 # optimum $\theta^*$ the loss is exactly
 #
 # $$L(\theta) = L(\theta^*) + \tfrac{1}{2}\,(\theta - \theta^*)^\top H\,(\theta - \theta^*),
 # \qquad \nabla L(\theta) = H\,(\theta - \theta^*).$$
 #
 # One step of gradient descent with learning rate $\eta$ therefore turns the error
-# $\theta - \theta^*$ into $(I - \eta H)(\theta - \theta^*)$. Split the error along the
-# eigenvectors of $H$: along an eigenvector with eigenvalue $\lambda$ (the curvature in
-# that direction) each epoch multiplies the error by $1 - \eta\lambda$. It shrinks only
+# $\theta - \theta^*$ into $(I - \eta H)(\theta - \theta^*)$. A 2×2 Hessian has two special
+# directions, its **eigenvectors**, at right angles: along each, a step of gradient
+# descent points straight at the optimum, and the curvature there is the matching
+# **eigenvalue** $\lambda$. Split the error into its parts along the two: each epoch
+# multiplies the part along eigenvalue $\lambda$ by $1 - \eta\lambda$. It shrinks only
 # if $|1 - \eta\lambda| < 1$, that is $\eta < 2/\lambda$. The steepest direction sets
 # the limit for all:
 #
@@ -222,8 +222,9 @@ print(f"lr = 1.05 x limit = {above:.6f}: diverges, and train() says:\n  {blow_up
 # 140 training runs, one run of gradient descent updates 140 lines at once, one per
 # learning rate, using the gradient formulas of section 2 on tensors of shape
 # (learning rates, deliveries). It works in float64, so the diverging runs stay finite
-# and show how far they got. We check it against `train()` at the two learning rates
-# above.
+# and show how far they got. In the table, the column `x limit` gives each learning rate
+# as a multiple of the limit: 0.95 is 5 % below it. We check the sweep against `train()`
+# at the two learning rates above.
 
 
 # %%
@@ -236,11 +237,11 @@ def gradient_descent_many(lrs: torch.Tensor, start: tuple[float, float], epochs:
     x = distances.double().flatten()
     history = []
     for _ in range(epochs):
-        errors = residuals(weights, biases)
+        errors = line_errors(weights, biases, distances, times)
         history.append((errors**2).mean(dim=-1))
         weights = weights - lrs * 2 * (errors * x).mean(dim=-1)
         biases = biases - lrs * 2 * errors.mean(dim=-1)
-    history.append(mse_surface(weights, biases))
+    history.append(mse_of_lines(weights, biases, distances, times))
     return torch.stack(history)
 
 
@@ -266,33 +267,24 @@ print(
 )
 
 # %%
-fig, ax = plt.subplots(figsize=(7, 4.5))
-ax.loglog(sweep_lrs, sweep_losses, ".-", markersize=3, label=f"loss after {EPOCHS} epochs")
-ax.axhline(best_loss, color="gray", linestyle="--", linewidth=1, label=f"smallest possible: {best_loss:.4f}")
-ax.axvline(limit, color="crimson", label=f"limit 2 / λ_max = {limit:.4f}")
-ax.axvline(LESSON_LR, color="gray", linestyle=":", label=f"the lesson's learning rate, {LESSON_LR}")
-ax.set_ylim(best_loss / 2, 1e3)  # just past the limit the loss leaves the chart
-for axis in (ax.xaxis, ax.yaxis):  # plain numbers: 0.01 reads more easily than 10^-2
-    axis.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{value:g}"))
-    axis.set_minor_formatter(ticker.NullFormatter())
-ax.set(
-    xlabel="learning rate (log scale)",
-    ylabel="MSE (log scale)",
-    title=f"Gradient descent for {EPOCHS} epochs: too small crawls, too large explodes",
-)
-ax.legend(loc="upper center")
-fig.subplots_adjust(left=0.11, right=0.97, bottom=0.12, top=0.92)
+fig = plots.learning_rates(sweep_lrs, sweep_losses, best_loss, limit, LESSON_LR, EPOCHS)
 save_figure(fig, "learning_rates.png")
 
 # %% [markdown]
 # ## 4. Why 500 epochs were not enough, and the fix
 #
-# The same factor $1 - \eta\lambda$ explains the slow finish of the lesson. The two
-# eigenvalues of $H$ are far apart: their ratio, the **condition number**
-# $\kappa = \lambda_{\max} / \lambda_{\min}$, says how much steeper the loss is across
-# the valley than along it. The learning rate must respect the steep direction
-# ($\eta < 2/\lambda_{\max}$), so along the gentle one each epoch removes only a
-# fraction $\eta\lambda_{\min}$ of the error: at best $2/\kappa$ of it.
+# The lesson trained for 500 epochs at learning rate 0.01 and stopped a few percent above
+# the smallest possible loss. Two things made it slow, and the factor $1 - \eta\lambda$
+# measures both. First, and most, the learning rate was small: 0.01 is about a twelfth of
+# the limit found above, and the sweep shows that at 0.1 the same 500 epochs end on the
+# optimum. Second, the valley. The two eigenvalues of $H$ are far apart, and their ratio,
+# the **condition number** $\kappa = \lambda_{\max} / \lambda_{\min}$, says how much more
+# steeply the loss rises across the valley than along its floor. The learning rate must
+# respect the steep direction ($\eta < 2/\lambda_{\max}$), so along the gentle one each
+# epoch removes only a fraction $\eta\lambda_{\min}$ of the error: less than $2/\kappa$ of
+# it, even at the largest stable learning rate. The fast error, across the valley,
+# shrinks by $|1 - \eta\lambda_{\max}|$ an epoch, and after 500 epochs nothing is left of
+# it (the tiny number printed is a fraction of what it was).
 
 # %%
 heading("4. Why 500 epochs were not enough, and the fix")
@@ -301,19 +293,34 @@ print(f"condition number lambda_max / lambda_min = {fast:.6f} / {slow:.6f} = {co
 # eigh returns each eigenvector up to its sign: fix it so the weight part is positive.
 slow_direction, fast_direction = (v * torch.sign(v[0]) for v in eigenvectors.T)
 print(
-    f"slow direction (the valley floor): ({slow_direction[0]:.4f}, {slow_direction[1]:.4f}): raise "
-    f"the weight by 1, lower the bias by {-slow_direction[1] / slow_direction[0]:.4f}: the loss barely moves"
+    f"slow direction (the valley floor): ({slow_direction[0]:.4f}, {slow_direction[1]:.4f}); "
+    f"fast direction (across it): ({fast_direction[0]:.4f}, {fast_direction[1]:.4f})"
 )
-shrink_slow, shrink_fast = 1 - LESSON_LR * slow, 1 - LESSON_LR * fast
+rise_slow, rise_fast = (
+    mse_of_lines(*(best + 0.1 * direction), distances, times).item() - best_loss
+    for direction in (slow_direction, fast_direction)
+)
 print(
-    f"each epoch at lr {LESSON_LR} multiplies the error by {shrink_slow:.6f} along the slow direction "
-    f"and by {shrink_fast:.6f} along the fast one"
+    f"from the optimum, a step of 0.1 along the floor raises the loss by {rise_slow:.5f}, "
+    f"across the valley by {rise_fast:.5f}: {rise_fast / rise_slow:.2f} times as much"
 )
+for lr in (LESSON_LR, 0.1):
+    shrink_slow, shrink_fast = 1 - lr * slow, 1 - lr * fast
+    print(
+        f"at lr {lr} each epoch multiplies the error by {shrink_slow:.6f} along the slow direction "
+        f"and by {shrink_fast:.6f} along the fast one"
+    )
+    print(
+        f"  after {EPOCHS} epochs {100 * shrink_slow**EPOCHS:.4g}% of the slow error is left, "
+        f"and {abs(shrink_fast) ** EPOCHS:.1e} of the fast one"
+    )
+    print(
+        f"  leaving 0.1% of the slow error takes {math.ceil(math.log(1e-3) / math.log(shrink_slow))} epochs"
+    )
 print(
-    f"after {EPOCHS} epochs {100 * shrink_slow**EPOCHS:.2f}% of the slow error is left "
-    f"(of the fast error: {shrink_fast**EPOCHS:.1e})"
+    f"even just below the limit, lr {limit:.6f}, an epoch removes less than 2 / {condition:.2f} = "
+    f"{200 / condition:.2f}% of the slow error"
 )
-print(f"epochs needed to leave 0.1% of the slow error: {math.ceil(math.log(1e-3) / math.log(shrink_slow))}")
 
 # %% [markdown]
 # Let's measure it. We train exactly as the lesson did and record where $(w, b)$ is
@@ -400,11 +407,13 @@ show_table(
 # %% [markdown]
 # ## 5. The loss landscape
 #
-# A contour map of the MSE over $(w, b)$ shows the valley of section 4. The contour
-# levels are spaced evenly on a log scale, so the flat valley floor still shows. On it
-# we draw the path of the lesson's SGD run (recorded above) and of Adam, from the same
-# start, each for 500 epochs. SGD first drops straight down the steep wall (the fast
-# direction is settled within a few dozen epochs) and then crawls along the floor.
+# Sections 3 and 4 described the valley with numbers; here it is as a picture, with the
+# paths two optimizers take through it. A contour map of the MSE over $(w, b)$ shows the
+# valley; its contour levels are spaced evenly on a log scale, so the flat floor still
+# shows. On it we draw the path of the lesson's SGD run (recorded above) and of Adam,
+# from the same start, each for 500 epochs. SGD first drops straight down the steep wall
+# (the fast direction is settled within a few dozen epochs) and then, at the lesson's
+# small learning rate, creeps along the floor.
 # Adam divides each parameter's step by a running root-mean-square of that parameter's
 # recent gradients, so its first steps move $w$ and $b$ by about the same amount,
 # diagonally; then it too has to follow the valley. Neither has reached the optimum after
@@ -422,7 +431,7 @@ def first_settled_epoch(path: list[tuple[float, float]], fraction: float = 0.01)
 
 
 heading("5. The loss landscape")
-start_loss = mse_surface(*torch.tensor(start, dtype=torch.float64)).item()
+start_loss = mse_of_lines(*torch.tensor(start, dtype=torch.float64), distances, times).item()
 print(
     f"start: weight {start[0]:.4f}, bias {start[1]:.4f}, loss {start_loss:.4f}; "
     f"optimum: weight {best[0]:.4f}, bias {best[1]:.4f}, loss {best_loss:.6f}"
@@ -441,58 +450,26 @@ for name, path, trained in (("SGD", sgd_path, sgd_model), ("Adam", adam_path, ad
 
 
 # %%
-def draw_landscape(ax: plt.Axes, inputs: torch.Tensor, centre: torch.Tensor, reach: float) -> None:
-    """Log-spaced contours of the MSE over a square of half-width `reach` around `centre`."""
-    axis_w = torch.linspace(centre[0] - reach, centre[0] + reach, 101, dtype=torch.float64)
-    axis_b = torch.linspace(centre[1] - reach, centre[1] + reach, 101, dtype=torch.float64)
-    grid_w, grid_b = torch.meshgrid(axis_w, axis_b, indexing="xy")
-    surface = mse_surface(grid_w, grid_b, inputs)
-    levels = torch.logspace(math.log10(best_loss * 1.01), math.log10(surface.max().item()), 25)
-    ax.contour(grid_w, grid_b, surface, levels=levels, cmap="viridis_r", linewidths=0.8)
-    ax.plot(*centre.tolist(), "*", color="crimson", markersize=11, zorder=2, label="optimum")
-    ax.set_aspect("equal")
-
-
-fig, (ax, ax_z) = plt.subplots(1, 2, figsize=(12, 5.5))
-draw_landscape(ax, distances, best, reach=3.5)
-for label, path, style in (("Adam", adam_path, "--"), ("SGD", sgd_path, "-")):  # SGD on top: its crawl shows
-    ax.plot(
-        *zip(*path, strict=True),
-        style,
-        marker=".",
-        markevery=25,
-        linewidth=1.5,
-        zorder=3,
-        label=f"{label}, {EPOCHS} epochs",
-    )
-ax.plot(*start, "o", color="black", label="start (seed 42)")
-ax.set(
-    xlabel="weight w (minutes per mile)", ylabel="bias b (minutes)", title="MSE over (w, b): a narrow valley"
-)
-ax.legend(loc="upper right")
-best_z = torch.cat([exact_weight_z.flatten(), exact_bias_z])
-draw_landscape(ax_z, standardized, best_z, reach=15)
-z_step = [start, weight_and_bias(z_model)]
-ax_z.plot(*zip(*z_step, strict=True), "-", linewidth=1.8, label="one epoch at lr 0.5")
-ax_z.plot(*start, "o", color="black", label="start (seed 42)")
-ax_z.set(
-    xlabel="weight for z (minutes per standard deviation of distance)",
-    ylabel="bias b (minutes)",
-    title="Standardized distances: a round bowl",
-)
-ax_z.legend(loc="upper right")
-fig.subplots_adjust(left=0.06, right=0.99, bottom=0.09, top=0.94, wspace=0.15)
+paths = {f"SGD, {EPOCHS} epochs": sgd_path, f"Adam, {EPOCHS} epochs": adam_path}
+z_step = ("one epoch at lr 0.5", [start, weight_and_bias(z_model)])
+fig = plots.loss_landscape(distances, times, paths, standardized, z_step)
 save_figure(fig, "loss_landscape.png")
 
 # %% [markdown]
 # ## 6. Save and load
 #
-# A trained model is its parameters. `model.state_dict()` holds them by name
+# Training takes time, and a trained model is worth keeping: here is how to store one and
+# get it back. A trained model is its parameters. `model.state_dict()` holds them by name
 # (`linear.weight`, `linear.bias`); `torch.save` writes that dictionary to a file,
 # here in the lesson's output folder. To use it later, build a fresh model of the same
-# class and load the parameters into it. `torch.load(..., weights_only=True)` reads
-# tensors and plain containers only: a `.pt` file is a pickle, and a full pickle can
-# run arbitrary code when loaded, so never load an untrusted file without it.
+# class and load the parameters into it.
+#
+# A `.pt` file is a zip archive: the tensors' numbers, and a pickle that describes the
+# dictionary around them. A pickle can hold instructions to build any Python object, so
+# loading an untrusted one can run any code. `torch.load(..., weights_only=True)` builds
+# tensors and plain containers only, and refuses the rest. Since torch 2.6 that is
+# `torch.load`'s default; the lesson still writes it out, because the code then says what
+# it relies on, and stays safe on the older versions a learner may have.
 
 # %%
 heading("6. Save and load")
@@ -522,10 +499,12 @@ print("identical predictions after loading:", torch.equal(loaded, trained))
 # %% [markdown]
 # ## 7. Any device
 #
-# The same code trains on a GPU if there is one. `linreg.pick_device()` takes an NVIDIA
+# Real models train on GPUs, and the code barely changes for it: the same training runs
+# on a GPU if there is one. `linreg.pick_device()` takes an NVIDIA
 # GPU (CUDA) if PyTorch sees one, else an Apple GPU (MPS), else the CPU. The model and
-# the data must live on the same device: `.to(device)` moves them. Results come back
-# with `.cpu()` (or `.item()`) before anything goes to numpy, matplotlib or `print`.
+# the data must live on the same device: `.to(device)` moves them. `print` shows a
+# tensor wherever it lives, but numpy and matplotlib work only on the CPU's memory:
+# results come back with `.cpu()` (or `.item()`, for a single number) before they go there.
 # For four data points a GPU is not faster, only the same code in another place; on a
 # GPU the last digits may differ a little from the CPU's, since its arithmetic rounds
 # in a different order.
@@ -552,7 +531,10 @@ print(f"largest difference from the CPU run of section 4 above: {(on_device - on
 #   $\theta \leftarrow \theta - \eta\nabla L$, nothing more.
 # - The curvature of the loss fixes the learning rate: above $2/\lambda_{\max}$ gradient
 #   descent diverges.
-# - When the curvatures differ (a large condition number), any stable learning rate
-#   crawls along the gentle direction. Standardizing the inputs evens them out.
+# - A small learning rate is the first reason for slow training: at 0.1 instead of 0.01
+#   the lesson's 500 epochs end on the optimum. When the curvatures differ (a large
+#   condition number), even the largest stable learning rate removes less than
+#   $2/\kappa$ of the error along the gentle direction per epoch. Standardizing the
+#   inputs evens the curvatures out.
 # - Save the `state_dict`, load it with `weights_only=True`; move model and data to the
 #   same device, and results back to the CPU.

@@ -11,15 +11,23 @@
 #
 # Run it with `python lesson.py`, or open `lesson.ipynb`. Everything is seeded: two
 # runs on one machine print the same text (another machine may differ in a number's last
-# digit). Figures go to `output/`.
+# digit). Figures go to `output/`. Two cells make a mistake on purpose, to show the message
+# `train()` gives for it: their lines start with "demonstration", and are not failures.
 
 # %%
-import matplotlib.pyplot as plt
 import torch
-from matplotlib import ticker
 from torch import nn, optim
 
-from linreg import TrainingError, least_squares, save_figure, train
+import plots  # the lesson's pictures: each function draws one figure
+from linreg import (
+    DivergenceError,
+    TrainingError,
+    least_squares,
+    original_units,
+    save_figure,
+    standardize,
+    train,
+)
 
 torch.manual_seed(0)  # a model's starting weights are random: fix them, so every run is the same
 
@@ -41,25 +49,33 @@ def heading(title: str) -> None:
 # `[[2.], [4.]]`, shape (2, 1). A new layer starts from random values, drawn uniformly
 # between $-1/\sqrt{\text{in\_features}}$ and $+1/\sqrt{\text{in\_features}}$: between
 # -1 and 1 here.
+#
+# We call this one `layer`. The article calls it `model`; here that name is kept for the
+# model we train from section 3 on, so that each name means one thing all through.
 
 # %%
 heading("1. nn.Linear")
-model = nn.Linear(in_features=1, out_features=1, bias=True)
-print(f"weight: shape {tuple(model.weight.shape)}, value {model.weight.item():.4f} (random)")
-print(f"bias:   shape {tuple(model.bias.shape)}, value {model.bias.item():.4f} (random)")
+layer = nn.Linear(in_features=1, out_features=1, bias=True)
+# .item() takes the one number out of a one-element tensor, as a plain Python float.
+print(f"weight: shape {tuple(layer.weight.shape)}, value {layer.weight.item():.4f} (random)")
+print(f"bias:   shape {tuple(layer.bias.shape)}, value {layer.bias.item():.4f} (random)")
 examples = torch.tensor([[2.0], [4.0]])
 # The output remembers how it was computed, for autograd (Lesson 05); .detach() gives just the values.
-print("predictions for 2 and 4:", model(examples).detach())
+print("predictions for 2 and 4:", layer(examples).detach())
 
 # %% [markdown]
-# The article sets the weight to -0.4443 and the bias to -0.5045. Changing parameters by
-# hand is not a step autograd should record, hence `torch.no_grad()`.
+# The article sets the weight to -0.4443 and the bias to -0.5045. `fill_` writes a value
+# into a tensor in place. Autograd records every operation on a parameter, to compute its
+# gradient later, and it refuses to have a parameter overwritten under it: on its own,
+# `layer.weight.fill_(-0.4443)` raises "a leaf Variable that requires grad is being used
+# in an in-place operation". Inside `with torch.no_grad():` autograd records nothing, and
+# the change is allowed.
 
 # %%
 with torch.no_grad():
-    model.weight.fill_(-0.4443)
-    model.bias.fill_(-0.5045)
-print("with weight -0.4443 and bias -0.5045:", model(examples).detach())
+    layer.weight.fill_(-0.4443)
+    layer.bias.fill_(-0.5045)
+print("with weight -0.4443 and bias -0.5045:", layer(examples).detach())
 
 # %% [markdown]
 # By hand, $2 \times (-0.4443) - 0.5045 = -1.3931$. The article shows
@@ -96,11 +112,17 @@ heading("2. A custom model with nn.Module")
 custom = LinearRegression(input_size=1, output_size=1)
 for name, parameter in custom.named_parameters():
     print(f"parameter {name}: shape {tuple(parameter.shape)}")
-# A state_dict holds a layer's parameters by name: copy the nn.Linear's weight and bias above.
-custom.linear.load_state_dict(model.state_dict())
-print("same predictions as nn.Linear:", torch.equal(custom(examples), model(examples)))
+print("the layer's state_dict holds:", list(layer.state_dict()))
+custom.linear.load_state_dict(layer.state_dict())  # copy section 1's weight and bias into ours
+print("same predictions as nn.Linear:", torch.equal(custom(examples), layer(examples)))
 
 # %% [markdown]
+# A **state_dict** is a module's parameters in a dictionary, by name: for a layer,
+# `weight` and `bias`. `load_state_dict()` copies such a dictionary into a module of the
+# same shape. Above it gave our model the weight and bias of section 1's layer, so the two
+# predict the same. It is also how a trained model is saved and loaded (`deeper.py`
+# section 6).
+#
 # The class is one layer deep, but it is the shape of every model to come: more layers in
 # `__init__`, more steps in `forward`. The same class is in `linreg.py`, so that
 # `deeper.py` and the practice problems can import it.
@@ -122,27 +144,18 @@ times = torch.tensor([[6.96], [12.11], [16.77], [22.21]])
 print(f"distances (miles), shape {tuple(distances.shape)}:", distances.flatten().tolist())
 print(f"times (minutes), shape {tuple(times.shape)}:  ", [round(t, 2) for t in times.flatten().tolist()])
 
+
+def weight_and_bias(trained: LinearRegression) -> tuple[float, float]:
+    return trained.linear.weight.item(), trained.linear.bias.item()
+
+
 torch.manual_seed(42)
 model = LinearRegression(input_size=1, output_size=1)
-start_weight, start_bias = model.linear.weight.item(), model.linear.bias.item()
+start_weight, start_bias = weight_and_bias(model)
 print(f"untrained model: weight = {start_weight:.4f}, bias = {start_bias:.4f}")
 
 # %%
-line = torch.linspace(0, 4.5, 50).view(-1, 1)  # distances to draw the model's line at
-
-
-def draw_data(ax: plt.Axes) -> None:
-    ax.scatter(distances, times, color="black", zorder=3, label="deliveries")
-    ax.set(xlabel="distance (miles)", ylabel="time (minutes)", xlim=(0, 4.5), ylim=(-2, 25), xticks=range(5))
-
-
-fig, ax = plt.subplots(figsize=(5, 3.6))
-draw_data(ax)
-with torch.no_grad():
-    ax.plot(line, model(line), color="tab:red")
-    ax.vlines(distances, model(distances), times, color="tab:red", linestyle=":")  # its errors
-ax.set_title(f"Before training: the random line {start_weight:.2f}x + {start_bias:.2f}")
-fig.subplots_adjust(left=0.14, right=0.96, bottom=0.15, top=0.9)
+fig = plots.before_training(distances, times, (start_weight, start_bias))
 save_figure(fig, "before_training.png")
 
 # %% [markdown]
@@ -169,8 +182,8 @@ print(f"MSE by hand: {by_hand.item():.4f}   nn.MSELoss: {loss_function(predictio
 # learning rate $\eta$: $w \leftarrow w - \eta \, \partial \text{MSE} / \partial w$.
 # "Stochastic" refers to computing each step on a small random batch of the data; with
 # only four deliveries we use all of them in every step, which is plain gradient descent.
-# Mini-batches arrive with `DataLoader` in Lesson 07. Adam, a popular alternative that
-# adapts its step size per parameter, is compared with SGD in practice problem 2.
+# Mini-batches arrive with `DataLoader` in Lesson 07. We build it as the article does, from
+# the parameters it is to change:
 
 # %%
 optimizer = optim.SGD(model.parameters(), lr=0.01)
@@ -179,11 +192,83 @@ optimizer = optim.SGD(model.parameters(), lr=0.01)
 # ## 4. The training loop
 #
 # Training repeats one idea: **predict, measure the loss, adjust the parameters,
-# repeat**. One pass over the data is an **epoch**, and each epoch takes five lines, always
-# in this order. We train for 500 epochs and print the loss every 50.
+# repeat**. Lesson 05 gave us what one step needs: `loss.backward()` puts the gradient
+# of the loss with respect to each parameter into that parameter's `.grad`. For the MSE
+# of a line the chain rule gives it on paper, too:
+#
+# $$\frac{\partial\,\text{MSE}}{\partial w} = \frac{2}{N}\sum_{i=1}^{N} (\hat y_i - y_i)\,x_i ,
+# \qquad \frac{\partial\,\text{MSE}}{\partial b} = \frac{2}{N}\sum_{i=1}^{N} (\hat y_i - y_i) .$$
+#
+# A step of gradient descent moves each parameter $p$ a little against its gradient,
+# $p \leftarrow p - \eta\,\partial\text{MSE}/\partial p$. Like `fill_` in section 1, that
+# change goes inside `torch.no_grad()`. We take one step by hand, on a second model from
+# the same seed, so that `model` itself is still untouched when its training starts.
+
 
 # %%
+def fresh_model() -> LinearRegression:
+    """Section 3's untrained model once more: the same seed gives the same start."""
+    torch.manual_seed(42)
+    return LinearRegression(input_size=1, output_size=1)
+
+
 heading("4. The training loop")
+hand_model = fresh_model()
+loss = loss_function(hand_model(distances), times)
+loss.backward()
+errors = hand_model(distances).detach() - times  # prediction minus target, for every delivery
+grad_w, grad_b = hand_model.linear.weight.grad.item(), hand_model.linear.bias.grad.item()
+print(f"backward():  dMSE/dw = {grad_w:.4f}, dMSE/db = {grad_b:.4f}")
+print(f"the formula: dMSE/dw = {2 * (errors * distances).mean():.4f}, dMSE/db = {2 * errors.mean():.4f}")
+lr = 0.01  # the learning rate
+with torch.no_grad():
+    for parameter in hand_model.parameters():
+        parameter -= lr * parameter.grad
+print("one step by hand:     weight {:.6f}, bias {:.6f}".format(*weight_and_bias(hand_model)))
+
+# %% [markdown]
+# That update is exactly what `optimizer.step()` does, for every parameter the optimizer
+# holds. We check it on a third model from the same start, with an optimizer of its own:
+
+# %%
+sgd_model = fresh_model()
+sgd_optimizer = optim.SGD(sgd_model.parameters(), lr=lr)
+loss_function(sgd_model(distances), times).backward()
+sgd_optimizer.step()
+print("one optimizer.step(): weight {:.6f}, bias {:.6f}".format(*weight_and_bias(sgd_model)))
+# The optimizer multiplies and adds in one operation, which may round float32's last bit differently.
+same = torch.allclose(torch.tensor(weight_and_bias(hand_model)), torch.tensor(weight_and_bias(sgd_model)))
+print("the same step:", same)
+
+# %% [markdown]
+# Every optimizer in `torch.optim` is built and used the same way: give it the parameters
+# to change, then call `step()` after each `backward()`. Only the rule inside `step()`
+# differs. **Adam**, a popular alternative, divides each parameter's gradient by the
+# typical size of that parameter's recent gradients before it steps. So its first step
+# moves every parameter by the learning rate itself, however steep the loss is there,
+# where SGD's step is the gradient times the learning rate. Practice problem 2 compares
+# the two over a whole training.
+
+# %%
+adam_model = fresh_model()
+adam_optimizer = optim.Adam(adam_model.parameters(), lr=0.1)
+loss_function(adam_model(distances), times).backward()
+adam_optimizer.step()
+adam_weight, adam_bias = weight_and_bias(adam_model)
+print(
+    f"one Adam step at lr 0.1: weight {start_weight:.4f} -> {adam_weight:.4f}, "
+    f"bias {start_bias:.4f} -> {adam_bias:.4f}"
+)
+
+# %% [markdown]
+# Back to `model` and its `optimizer` from section 3. One line more than above:
+# `backward()` adds to `.grad` rather than replacing it (Lesson 05; section 6 shows what
+# that does to training), so each step starts with `optimizer.zero_grad()`, which clears
+# the gradients of every parameter the optimizer holds. That makes the training loop five
+# lines, always in this order. One pass over the data is an **epoch**: we train for 500
+# epochs and print the loss every 50.
+
+# %%
 losses = []
 for epoch in range(1, 501):
     optimizer.zero_grad()  # 1. clear the gradients left from the last step
@@ -191,33 +276,32 @@ for epoch in range(1, 501):
     loss = loss_function(outputs, times)  # 3. one number for how wrong they are
     loss.backward()  # 4. backward pass: d(loss)/d(parameter) into each parameter's .grad
     optimizer.step()  # 5. move every parameter a little against its gradient
-    losses.append(loss.item())  # .item(): a plain float, not a tensor holding the whole graph
+    losses.append(loss.item())  # a plain float: keeping the tensor would keep its whole graph
     if epoch % 50 == 0:
         print(f"Epoch {epoch:4d}/500  loss {loss.item():.6f}")
 
 # %% [markdown]
 # The loss fell from over a hundred (the untrained model's MSE, in section 3) to a few
-# hundredths. (Each recorded loss is measured
-# in the forward pass, before that epoch's update.)
+# hundredths. (Each recorded loss is measured in the forward pass, before that epoch's
+# update.)
 #
 # The rest of the course needs this loop again and again, so `linreg.py` has it as a
 # function: `train(model, optimizer, inputs, targets, epochs)` runs the same five lines and
 # returns the loss of every epoch. Before the first epoch it also checks for the classic
-# mistakes, which would otherwise crash with a cryptic error or, worse, silently train the
-# wrong model. Targets of shape (4,) instead of (4, 1), for one:
+# mistakes, which would otherwise crash with a cryptic error or, worse, train the wrong
+# model without an error. Here is one, on purpose: targets of shape (4,) instead of (4, 1).
 
 # %%
 try:
     train(model, optimizer, distances, times.flatten(), epochs=500)
 except TrainingError as error:
-    print("train() refuses:", error)
+    print("demonstration, targets of shape (4,): train() refuses:", error)
 
 
 def trained_for(epochs: int) -> tuple[LinearRegression, list[float]]:
     """Section 3's model, trained with linreg.train() for `epochs` epochs from the same start."""
-    torch.manual_seed(42)
-    fresh = LinearRegression(input_size=1, output_size=1)
-    return fresh, train(fresh, optim.SGD(fresh.parameters(), lr=0.01), distances, times, epochs)
+    trained = fresh_model()
+    return trained, train(trained, optim.SGD(trained.parameters(), lr=0.01), distances, times, epochs)
 
 
 after_50, same_losses = trained_for(50)
@@ -228,25 +312,11 @@ print("train() from the same start gives exactly the same losses:", same_losses 
 # The first few epochs do most of the work, swinging the line up onto the points; the
 # rest is fine-tuning.
 
-
 # %%
-def weight_and_bias(trained: LinearRegression) -> tuple[float, float]:
-    return trained.linear.weight.item(), trained.linear.bias.item()
-
-
 lines = {0: (start_weight, start_bias)}
 lines |= {epochs: weight_and_bias(trained_for(epochs)[0]) for epochs in (2, 5, 10)}
 lines |= {50: weight_and_bias(after_50), 500: weight_and_bias(model)}
-fig, ax = plt.subplots(figsize=(6, 4))
-draw_data(ax)
-shades = plt.cm.Reds(torch.linspace(0.3, 1, len(lines)).tolist())  # darker: later
-for (epochs, (weight, bias)), shade in zip(lines.items(), shades, strict=True):
-    ax.plot(
-        line, weight * line + bias, color=shade, label=f"after {epochs} epochs: {weight:.2f}x + {bias:.2f}"
-    )
-ax.set_title("The line, as training goes on")
-ax.legend(loc="upper left", fontsize=8)
-fig.subplots_adjust(left=0.12, right=0.97, bottom=0.13, top=0.92)
+fig = plots.learning(distances, times, lines)
 save_figure(fig, "learning.png")
 
 # %% [markdown]
@@ -280,57 +350,93 @@ print(
 
 # %% [markdown]
 # Close, not finished: 500 epochs got the loss to within a few percent of the best
-# possible, and it is still falling. The left panel shows how it fell: on a log scale, a
-# steep drop in the first few dozen epochs, then a long, slow slope. On the data, the
-# trained and the exact line are too close to tell apart by eye, so the right panel plots
-# their difference: the trained line is a little too flat and starts a little too high.
+# possible, and it is still falling. Why so slow? First, because the learning rate is
+# small: each step moves a parameter by only a hundredth of its gradient. The same
+# training at a learning rate ten times larger:
 
 # %%
-exact_line = line * best_weight.item() + best_bias.item()
-with torch.no_grad():
-    trained_line = model(line)
-fig, (ax, gap_ax) = plt.subplots(1, 2, figsize=(11, 4))
-ax.plot(range(1, len(losses) + 1), losses)
-ax.axhline(best_loss, color="black", linestyle=":")
-ax.set_yscale("log")  # the loss falls by orders of magnitude: on a linear scale the tail looks flat
-ax.yaxis.set_major_formatter(ticker.FuncFormatter(lambda value, _: f"{value:g}"))  # 0.1, not 10^-1
-ax.yaxis.set_minor_locator(ticker.NullLocator())
-ax.set(xlabel="epoch", ylabel="MSE (log scale)", title="The training loss of SGD at learning rate 0.01")
-ax.text(
-    500,
-    3 * best_loss,
-    f"after 500 epochs: {excess:.1f}% above the smallest\npossible MSE, {best_loss:.5f} (dotted)",
-    horizontalalignment="right",
+fast_model = fresh_model()
+fast_optimizer = optim.SGD(fast_model.parameters(), lr=0.1)
+fast_losses = train(fast_model, fast_optimizer, distances, times, epochs=100)
+close_from = next(epoch for epoch, value in enumerate(fast_losses, start=1) if value < 1.01 * best_loss)
+print(f"learning rate 0.1:  within 1% of the smallest possible loss from epoch {close_from} on")
+print(f"learning rate 0.01: still {excess:.1f}% above it after 500 epochs")
+
+# %%
+curves = {"learning rate 0.01": losses, "learning rate 0.1": fast_losses}
+exact_line = (best_weight.item(), best_bias.item())
+fig = plots.fit(
+    curves, best_loss, lines[500], exact_line, "What 500 epochs at learning rate 0.01 left to learn"
 )
-gap_ax.axhline(0, color="gray", linewidth=0.8)
-gap_ax.plot(line, trained_line - exact_line)
-gap_ax.set(
-    xlabel="distance (miles)",
-    ylabel="trained - least squares (minutes)",
-    title="What 500 epochs of SGD left to learn",
-)
-fig.subplots_adjust(left=0.07, right=0.98, bottom=0.13, top=0.92, wspace=0.25)
 save_figure(fig, "fit.png")
 
 # %% [markdown]
-# Why so slow at the end? Seen as a function of $(w, b)$, the loss is a long, narrow
-# valley. Along its floor, a larger weight and a smaller bias predict almost the same
-# times, so the loss barely changes there and its gradient is tiny. A learning rate small
-# enough to be stable across the steep walls only crawls along the floor.
+# The left panel shows how far each run's loss is above the smallest possible, on a log
+# scale. Both curves fall steeply at first, then turn into a straight line: from then on
+# each epoch removes a fixed fraction of what is left. At 0.1 that fraction is ten times
+# larger than at 0.01, and the line crosses the dotted 1 % within a hundred epochs. On
+# the data, the lesson's trained line and the exact one are too close to tell apart by
+# eye, so the right panel plots their difference: the trained line is a little too flat
+# and starts a little too high.
 #
-# More epochs close the gap, and so does **standardizing** the input: training on
+# Why not a larger learning rate still? A step too large overshoots the minimum: each
+# step lands farther from it than the last, the loss grows, and it overflows. Here is
+# one, on purpose: learning rate 0.2, and what `train()` says when the loss blows up.
+
+# %%
+diverging_model = fresh_model()
+diverging_optimizer = optim.SGD(diverging_model.parameters(), lr=0.2)
+try:
+    train(diverging_model, diverging_optimizer, distances, times, epochs=500)
+except DivergenceError as error:
+    print("demonstration, learning rate 0.2: train() stops:", error)
+
+# %% [markdown]
+# So the learning rate has a ceiling, between 0.1 and 0.2 (`deeper.py` computes it:
+# 0.1198). Yet even at 0.1, training takes dozens of epochs. Why? Seen as a function of
+# $(w, b)$, the loss is a long, narrow valley. Across the valley its walls are steep, and
+# they set the ceiling: there, too large a step overshoots. Along the floor, a larger
+# weight with a smaller bias predicts nearly the same times, so there the loss rises
+# about 56 times more slowly than across. Gradient descent steps in proportion to the
+# slope, so along the floor even the largest stable learning rate removes at most about
+# 3.6 % of the remaining error per epoch, two parts in 56; at 0.01, 0.3 %. The dots mark where our 500
+# epochs at 0.01 went: in a few dozen epochs down the wall, then the rest along the floor,
+# and still short of the optimum.
+
+# %%
+paths = {"SGD at 0.01: after 0, 2, 5, 10, 50, 500 epochs": list(lines.values())}
+fig = plots.loss_valley(distances, times, paths)
+save_figure(fig, "valley.png")
+
+# %% [markdown]
+# A valley like this is not a law of nature: it comes from the data. Shift and scale the
+# input, and it disappears. That is **standardizing**: training on
 # $z = (x - \bar x) / \sigma_x$, the distances shifted to mean 0 and scaled to standard
-# deviation 1, turns the valley into a round bowl, where one learning rate suits every
-# direction. The line learned on $z$, $y = w_z z + b_z$, is then rewritten for miles:
-# $w = w_z / \sigma_x$ and $b = b_z - w_z \bar x / \sigma_x$. `linreg.standardize()`
-# and `linreg.original_units()` do both steps; practice problem 1 needs them. The
-# companion script `deeper.py` measures all this exactly and draws the valley, with the
-# path SGD took:
-#
-# <img src="figures/loss_landscape.png" width="480"
-#  alt="The valley of the loss over (w, b), with the paths of SGD and Adam">
-#
-# Now we use the model. `model.eval()` switches layers such as dropout to their behaviour
+# deviation 1, turns the valley into a round bowl, where the loss rises as fast in every
+# direction, so one learning rate suits them all. `linreg.standardize()` returns $z$ with
+# the mean $\bar x$ and standard deviation $\sigma_x$ it used. The line learned on $z$,
+# $y = w_z z + b_z$, is then rewritten for miles, $w = w_z / \sigma_x$ and
+# $b = b_z - w_z \bar x / \sigma_x$, by `linreg.original_units()`. Practice problem 1
+# needs both. Here a single epoch at learning rate 0.5 is enough (`deeper.py` shows why,
+# and draws the bowl):
+
+# %%
+standardized, mean, std = standardize(distances)
+z_values = [round(z, 4) for z in standardized.flatten().tolist()]
+print(f"standardized distances: {z_values} (mean {mean.item():.2f}, standard deviation {std.item():.4f})")
+bowl_model = fresh_model()
+bowl_optimizer = optim.SGD(bowl_model.parameters(), lr=0.5)
+train(bowl_model, bowl_optimizer, standardized, times, epochs=1)
+weight_z, bias_z = bowl_model.linear.weight.detach(), bowl_model.linear.bias.detach()
+weight_miles, bias_miles = original_units(weight_z, bias_z, mean, std)
+print(f"one epoch on z:        weight_z {weight_z.item():.4f}, bias_z {bias_z.item():.4f}")
+print(
+    f"back in miles:         weight {weight_miles.item():.4f}, bias {bias_miles.item():.4f} "
+    f"(exact: {best_weight.item():.4f}, {best_bias.item():.4f})"
+)
+
+# %% [markdown]
+# Now we use the model trained in section 4. `model.eval()` switches layers such as dropout to their behaviour
 # for predictions (this model has none, but the habit matters), and
 # `torch.inference_mode()` skips the bookkeeping autograd would keep for a backward pass
 # we will not run. `model.train()` switches back before any further training.
@@ -370,74 +476,45 @@ for call in range(1, 4):
 print("the same gradient, added up: 1x, 2x, 3x")
 
 # %% [markdown]
-# Now with the optimizer stepping in between. Two copies of the same model take three
-# steps; only the first clears its gradients. The second one's `.grad` is the running
-# sum of every step's fresh gradient, so its steps keep growing. Step 1 is the same for
-# both, so at step 2 they still stand at the same parameters and compute the same fresh
-# gradient, but the second copy steps with the sum. From step 3 on, it stands elsewhere,
-# and even its fresh gradients differ.
+# In a training loop without `zero_grad()`, then, each step moves by the sum of every
+# gradient so far, and the steps of long ago keep pushing in their old direction. The
+# parameters overshoot the minimum, swing back past it, and overshoot again: the loss
+# never settles. Here is the same training as in section 4, 500 epochs from the same
+# start, with the one line left out:
 
 # %%
-torch.manual_seed(0)  # the same start as the probe above
-cleared, uncleared = LinearRegression(1, 1), LinearRegression(1, 1)
-uncleared.load_state_dict(cleared.state_dict())
-opt_cleared = optim.SGD(cleared.parameters(), lr=0.01)
-opt_uncleared = optim.SGD(uncleared.parameters(), lr=0.01)
-print("weight.grad when each step is taken:")
-print(f"{'step':>4}{'with zero_grad':>16}{'without':>10}{'its fresh gradient':>20}{'running sum':>13}")
-running_sum = 0.0
-for step in range(1, 4):
-    opt_cleared.zero_grad()
-    loss_function(cleared(distances), times).backward()
-    fresh = torch.autograd.grad(loss_function(uncleared(distances), times), uncleared.linear.weight)[0]
-    running_sum += fresh.item()
-    loss_function(uncleared(distances), times).backward()  # no zero_grad() before this
-    print(
-        f"{step:4d}{cleared.linear.weight.grad.item():16.4f}{uncleared.linear.weight.grad.item():10.4f}"
-        f"{fresh.item():20.4f}{running_sum:13.4f}"
-    )
-    opt_cleared.step()
-    opt_uncleared.step()
-
-# %% [markdown]
-# What does that do to training? The same 500 epochs from the same start as in section 4,
-# but without `optimizer.zero_grad()`. The accumulated gradient acts like a heavy ball
-# with no friction: the parameters swing past the minimum and back, and the loss never
-# settles. The table shows the lowest and highest loss in each block of 100 epochs.
-
-# %%
-torch.manual_seed(42)  # the same seed, so the same starting weight and bias
-model = LinearRegression(1, 1)
-optimizer = optim.SGD(model.parameters(), lr=0.01)
+no_zero_model = fresh_model()
+no_zero_optimizer = optim.SGD(no_zero_model.parameters(), lr=0.01)
 no_zero_losses = []
 for _ in range(500):
-    loss = loss_function(model(distances), times)
+    loss = loss_function(no_zero_model(distances), times)
     loss.backward()  # the bug: gradients pile up because nothing clears them
-    optimizer.step()
+    no_zero_optimizer.step()
     no_zero_losses.append(loss.item())
-print(f"{'':9}{'without zero_grad':>20}{'with zero_grad':>24}")
-print(f"{'epochs':<9}{'lowest':>10}{'highest':>10}{'lowest':>12}{'highest':>12}")
-for first in range(0, 500, 100):
-    without, with_it = no_zero_losses[first : first + 100], losses[first : first + 100]
-    print(
-        f"{first + 1:>4d}-{first + 100:<4d}{min(without):10.2f}{max(without):10.2f}"
-        f"{min(with_it):12.4f}{max(with_it):12.4f}"
-    )
 last_100 = no_zero_losses[-100:]
 print(
     f"epochs 401-500 without zero_grad: the loss swings between {min(last_100):.2f} and "
     f"{max(last_100):.2f}; with it, it falls steadily to {losses[-1]:.4f}"
 )
+fig = plots.zero_grad(losses, no_zero_losses)
+save_figure(fig, "zero_grad.png")
 
 # %% [markdown]
 # ## Key takeaways
 #
-# - `nn.Linear` is a ready-made layer computing $y = xW^\top + b$; `nn.Module` is the base
-#   class of every model, and `forward()` defines how inputs flow to predictions.
+# - `nn.Linear` is a ready-made layer computing $y = xW^\top + b$. PyTorch stores $W$ with
+#   one row per output, shape (out_features, in_features), hence the transpose; the
+#   course's summary writes $y = xW + b$, the same line with $W$ stored the other way round.
+# - `nn.Module` is the base class of every model, and `forward()` defines how inputs flow
+#   to predictions; a `state_dict` holds its parameters by name.
 # - Training loop: `zero_grad` -> forward -> loss -> `backward` -> `step`, repeated.
-# - A loss function (here `nn.MSELoss`) measures the error; an optimizer (SGD, Adam) uses
-#   the gradients to lower it.
+# - A loss function (here `nn.MSELoss`) measures the error. An optimizer uses the
+#   gradients to lower it: `optim.SGD`'s step is the update you can write by hand,
+#   $p \leftarrow p - \eta\,\partial L/\partial p$; Adam scales each parameter's step.
 # - Always zero the gradients before each backward pass: they accumulate.
+# - The learning rate decides how fast training goes: too small crawls (0.01 here), too
+#   large blows up (0.2 here). A narrow valley in the loss slows even the best one, and
+#   standardizing the input turns the valley into a bowl.
 # - Check the result against something you trust. Here the exact least-squares answer
 #   showed that 500 epochs came close but had not finished.
 #

@@ -9,8 +9,8 @@ the "going deeper" script reuse them from here instead of copying them:
 - `train()`: the training loop (zero_grad -> forward -> loss -> backward -> step),
   with guards that turn a learner's classic mistakes into clear messages.
 - `least_squares()`: the exact answer the training loop is trying to reach, its
-  `optimal_loss()`, and
-  `mse_hessian()`: the loss's curvature, which limits the learning rate.
+  `optimal_loss()`, `mse_of_lines()`: the loss of many lines at once (a map of it),
+  and `mse_hessian()`: the loss's curvature, which limits the learning rate.
 - `standardize()` and `original_units()`: rescale an input to mean 0 and
   standard deviation 1 for training, and map the learned line back.
 - `pick_device()`: the fastest device this machine has (CUDA, MPS or the CPU).
@@ -83,8 +83,8 @@ def train(
     """Full-batch training; returns the loss of every epoch (before its update).
 
     Refuses, with a message saying what to change, the mistakes that would
-    otherwise crash with a cryptic error or, worse, silently train the wrong
-    model. Prints the loss every `log_every` epochs (0: never).
+    otherwise crash with a cryptic error or, worse, train the wrong model
+    without an error. Prints the loss every `log_every` epochs (0: never).
     """
     loss_function = loss_function or nn.MSELoss()
     check_training_setup(model, optimizer, inputs, targets, epochs)
@@ -202,7 +202,7 @@ def shape_mismatch_message(outputs: torch.Size, targets: torch.Size) -> str:
     try:
         effect = (
             f"MSELoss would broadcast them to shape "
-            f"{tuple(torch.broadcast_shapes(outputs, targets))} and silently train the wrong model"
+            f"{tuple(torch.broadcast_shapes(outputs, targets))} and train the wrong model without an error"
         )
     except RuntimeError:
         effect = "MSELoss cannot compare them"
@@ -235,6 +235,24 @@ def optimal_loss(inputs: torch.Tensor, targets: torch.Tensor) -> float:
     """The smallest MSE any line can reach on this data: the least-squares line's."""
     weight, bias = least_squares(inputs, targets)
     return torch.mean((design_matrix(inputs)[:, :-1] @ weight.T + bias - targets.double()) ** 2).item()
+
+
+def line_errors(
+    weights: torch.Tensor, biases: torch.Tensor, inputs: torch.Tensor, targets: torch.Tensor
+) -> torch.Tensor:
+    """Prediction minus target of the lines y = w x + b, for many (w, b) at once, in float64.
+
+    One input column; `weights` and `biases` have the same shape S, the result (*S, N).
+    """
+    x, y = inputs.double().flatten(), targets.double().flatten()
+    return weights.unsqueeze(-1) * x + biases.unsqueeze(-1) - y
+
+
+def mse_of_lines(
+    weights: torch.Tensor, biases: torch.Tensor, inputs: torch.Tensor, targets: torch.Tensor
+) -> torch.Tensor:
+    """The MSE of each line y = w x + b: a whole map of the loss over (w, b) in one call."""
+    return (line_errors(weights, biases, inputs, targets) ** 2).mean(dim=-1)
 
 
 def mse_hessian(inputs: torch.Tensor) -> torch.Tensor:
@@ -300,6 +318,12 @@ def save_figure(fig, name: str) -> None:
     import matplotlib.pyplot as plt
 
     path = output_dir() / name
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        # Lay the figure out (layout="constrained") once, here, and keep that layout: with an
+        # engine still set, savefig would draw the whole figure once more just to redo it.
+        engine.execute(fig)
+        fig.set_layout_engine(None)
     fig.savefig(path, dpi=100)
     print("saved", display_path(path))
     if matplotlib.get_backend().lower() == "agg":  # headless: nowhere to show it

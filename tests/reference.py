@@ -62,6 +62,32 @@ def hessian(x: np.ndarray) -> np.ndarray:
     return 2 / len(x) * design.T @ design
 
 
+def valley_directions(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The Hessian's eigenvectors, slow (the valley floor) then fast (across it), weight part positive."""
+    _, vectors = np.linalg.eigh(hessian(x))
+    vectors = vectors * np.sign(vectors[0])
+    return vectors[:, 0], vectors[:, 1]
+
+
+def valley_errors(x: np.ndarray, y: np.ndarray, w: float, b: float) -> tuple[float, float]:
+    """The error (w, b) - optimum, along the valley floor and across it."""
+    slow, fast = valley_directions(x)
+    error = np.array([w, b]) - closed_form(x, y)
+    return float(error @ slow), float(error @ fast)
+
+
+def gradient_descent_path(
+    x: np.ndarray, y: np.ndarray, w: float, b: float, lr: float, epochs: int
+) -> list[tuple[float, float]]:
+    """(w, b) before training and after every step of plain gradient descent."""
+    path = [(w, b)]
+    for _ in range(epochs):
+        dw, db = mse_gradient(x, y, w, b)
+        w, b = w - lr * dw, b - lr * db
+        path.append((w, b))
+    return path
+
+
 def loss_after_gradient_descent(
     x: np.ndarray, y: np.ndarray, w: float, b: float, lr: float, epochs: int
 ) -> float:

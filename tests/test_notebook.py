@@ -91,3 +91,51 @@ def test_committed_outputs_are_what_the_code_prints_now(script, request):
         f"at output {difference}. If that is a real change, run `{FIX_COMMAND}` and commit the notebook."
     )
     assert all(images(cell) == 1 for cell in committed.cells if saves_a_figure(cell))
+
+
+def test_run_all_twice_in_one_kernel_gives_the_same_outputs(tmp_path):
+    """Run All, then Run All again in the same kernel, as a learner might: every cell must find the
+    objects it expects (each model has its own name), so both passes print and draw the same."""
+    from nbclient import NotebookClient
+
+    from tools.refresh import KERNEL
+
+    def outputs(notebook: nbformat.NotebookNode) -> list[list[tuple[str, str]]]:
+        """Per cell: its streams' text (however the kernel split it), errors, and the kinds of display."""
+        cells = []
+        for cell in notebook.cells:
+            streams: dict[str, str] = {}
+            shown = []
+            for output in cell.get("outputs", []):
+                if output.output_type == "stream":
+                    streams[output.name] = streams.get(output.name, "") + output.text
+                else:
+                    shown.append((output.output_type, ",".join(sorted(output.get("data", {})))))
+            cells.append(sorted(streams.items()) + shown)
+        return cells
+
+    notebook = convert(ROOT / "lesson.py")
+    saved = dict(os.environ)
+    os.environ["LESSON_OUTPUT"] = str(tmp_path / "output")  # inherited by the kernel
+    os.environ.pop("MPLBACKEND", None)  # the kernel's inline backend, as in a notebook
+    try:
+        client = NotebookClient(
+            notebook,
+            kernel_name=KERNEL["name"],
+            extra_arguments=["--log-level=ERROR"],
+            timeout=300,
+            resources={"metadata": {"path": str(tmp_path)}},
+        )
+        passes = []
+        with client.setup_kernel():
+            for _ in range(2):
+                for index, cell in enumerate(notebook.cells):
+                    client.execute_cell(cell, index)
+                passes.append(outputs(notebook))
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    first, second = passes
+    assert not any(kind == "error" for cell in first for kind, _ in cell)
+    assert sum(kind == "display_data" for cell in first for kind, _ in cell) == 5  # the five figures
+    assert first == second
