@@ -1,8 +1,9 @@
-"""The checker is worth trusting: it passes correct attempts and names the mistake in wrong ones.
+"""The checker is worth trusting: right answers pass, and each mistake gets the hint that names it.
 
-The right and wrong attempts graded here are in learner_attempts.py. MISTAKES is the
-table of every hint the checker can give: a wrong attempt that gets it, and the words
-the hint must contain; a test fails when a hint is added without a row.
+RIGHT lists answers written as learners write them (learner_attempts.py): each must pass.
+MISTAKES lists broken attempts, each with the key of the hint it must get and words that
+hint must contain; every key the checker can give has a row. The command's own tests (time
+limits, crashes, printing, load errors) run it as a learner does.
 """
 
 from __future__ import annotations
@@ -13,49 +14,50 @@ import inspect
 import shutil
 import subprocess
 import sys
-import time
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from types import SimpleNamespace
 
+import answers
+import check
+import exercises
+import grading
 import learner_attempts as learner
 import numpy as np
+import problems
 import pytest
+import reference
 import torch
 from conftest import ROOT, headless_env
 from torch import nn, optim
 
-from practice import answers, check, exercises
-from practice.checker import grading, problem_2, run
-from practice.checker.report import FUNCTIONS, PROBLEMS, Result, report
+import linreg
 
 PRACTICE = ROOT / "practice"
 CREATED = "created practice/my_answers.py from the template: write your answers there"
 
 
-def attempt(**changes) -> SimpleNamespace:
-    """The worked answers with some functions swapped for a learner's version."""
-    return SimpleNamespace(**{name: getattr(answers, name) for name in FUNCTIONS} | changes)
+def attempt(**changes) -> dict:
+    """The worked answers, with some functions swapped for a learner's version."""
+    return {name: getattr(answers, name) for name in problems.CHECKS} | changes
 
 
-def worked_answers_calling(train_loop) -> object:
-    """The worked answers as a module whose fit_line() and compare_optimizers() call this loop."""
-    module = grading.load_workspace(PRACTICE / "answers.py")
-    module.train_loop = train_loop
-    return module
+def loaded(path: Path) -> dict:
+    """A file's namespace, loaded as the command's child process loads it."""
+    return grading.load(check.read_source(path, path.name), path)
 
 
-def graded(workspace: object, function: str, loop: str = "") -> Result:
-    """The verdict on one function, graded in this process as the command's child grades it."""
-    return next(run.grading(workspace, None, [function], loop))
+def worked_answers_calling(train_loop) -> dict:
+    """The worked answers, loaded as a file, whose fit_line() and compare_optimizers() call this loop."""
+    namespace = loaded(PRACTICE / "answers.py")
+    namespace["train_loop"] = train_loop  # where the file's functions find it
+    return namespace
 
 
-def test_the_worked_answers_pass_every_problem():
-    results = run.grade(grading.load_workspace(PRACTICE / "answers.py"))
-    assert all(r.passed for r in results), report(results)
-    assert report(results).count(": PASS") == 3
+def test_the_worked_answers_pass_every_check():
+    verdicts = list(problems.grade(loaded(PRACTICE / "answers.py")))
+    assert [v.function for v in verdicts] == list(problems.CHECKS)
+    assert all(v.passed for v in verdicts), [v.hint for v in verdicts]
 
 
 def test_the_worked_train_loop_shows_the_loop_itself():
@@ -68,8 +70,8 @@ def test_the_worked_train_loop_shows_the_loop_itself():
 
 
 def test_a_correct_attempt_written_differently_passes_too():
-    results = run.grade(grading.load_workspace(ROOT / "tests" / "alternative_answers.py"))
-    assert all(r.passed for r in results), report(results)
+    verdicts = list(problems.grade(loaded(ROOT / "tests" / "alternative_answers.py")))
+    assert all(v.passed for v in verdicts), [v.hint for v in verdicts]
 
 
 # --- Right answers, written as learners write them, pass ---
@@ -114,33 +116,33 @@ RIGHT = {
     ids=[f"{function}-{i}" for function, rights in RIGHT.items() for i in range(len(rights))],
 )
 def test_a_right_answer_passes_however_it_is_written(function, right):
-    result = graded(attempt(**{function: right}), function)
-    assert result.passed, result.hint
+    verdict = problems.grade_one(attempt(**{function: right}), function)
+    assert verdict.passed, verdict.hint
 
 
-# --- Every hint, and a mistake that gets it ---
+# --- Broken attempts, and the hint each must get ---
 
 
 @dataclass(frozen=True)
 class Mistake:
-    key: str  # the hint it must get: a key of grading.HINTS
+    key: str  # the key of the hint it must get
     function: str  # the function graded
     attempt: object  # the learner's version of it (None: no such function)
-    phrase: str  # what the hint must say
-    workspace: object = None  # the whole file, when swapping one function is not enough
+    phrase: str  # words the hint must contain
+    namespace: object = None  # the whole file, when swapping one function is not enough
     loop: str = ""  # train_loop()'s verdict, when it matters
 
-    def grade(self) -> Result:
-        workspace = self.workspace() if self.workspace else attempt(**{self.function: self.attempt})
-        return graded(workspace, self.function, self.loop)
+    def grade(self) -> check.Verdict:
+        namespace = self.namespace() if self.namespace else attempt(**{self.function: self.attempt})
+        return problems.grade_one(namespace, self.function, self.loop)
 
 
 def fails(function: str, attempt: object, key: str, phrase: str, **options) -> pytest.param:
     return pytest.param(Mistake(key, function, attempt, phrase, **options), id=key)
 
 
-def loop_fails(key, attempt, phrase, **options):
-    return fails("train_loop", attempt, key, phrase, **options)
+def loop_fails(key, attempt, phrase):
+    return fails("train_loop", attempt, key, phrase)
 
 
 def plot_fails(key, phrase, **changes):
@@ -192,7 +194,7 @@ MISTAKES = [
         "loop fails first",
         None,
         "it calls your train_loop(), which fails its own check",
-        workspace=lambda: worked_answers_calling(learner.loop("fbs")),
+        namespace=lambda: worked_answers_calling(learner.loop("fbs")),
         loop="failed",
     ),
     # train_loop()
@@ -206,11 +208,25 @@ MISTAKES = [
     loop_fails(
         "loss count", lambda *args: learner.loop("zfbs")(*args)[::10], "returned 2 losses for 20 epochs"
     ),
-    loop_fails("loop/no zero_grad", learner.loop("fbs"), "did you call optimizer.zero_grad()?"),
+    loop_fails(
+        "loop/no zero_grad",
+        learner.loop("fbs"),
+        "the first 2 losses match the reference, then they differ: did you call optimizer.zero_grad()?",
+    ),
     loop_fails(
         "loop/never stepped", learner.loop("zfb"), "optimizer.step() of the optimizer you are given never ran"
     ),
     loop_fails("loop/no backward", learner.loop("zfs"), "because loss.backward() never ran"),
+    loop_fails(
+        "loop/forward without gradients",
+        learner.loop("zfbs", learner.without_gradients),
+        "model(inputs) ran with gradients turned off (under torch.no_grad()?)",
+    ),
+    loop_fails(
+        "loop/gradients cut off",
+        learner.loop("zfbs", learner.detached),
+        "loss.backward() ran, but no gradient reached the model's parameters",
+    ),
     loop_fails(
         "loop/step before backward", learner.loop("zfsb"), "optimizer.step() runs before loss.backward()"
     ),
@@ -230,7 +246,7 @@ MISTAKES = [
     ),
     loop_fails("loop/wrong first loss", learner.loop_of_a_new_model, "train the model passed in"),
     loop_fails(
-        "loop/differs later", learner.loop("zfbss"), "matches the reference for 1 epoch, then differs"
+        "loop/differs later", learner.loop("zfbss"), "only the first loss matches the reference, then they"
     ),
     loop_fails("loop/trained a copy", learner.loop_training_a_copy, "train that model itself, not a copy"),
     loop_fails("loop/not the optimizer's step", learner.loop_updating_by_hand, "with Adam it does not"),
@@ -279,6 +295,11 @@ MISTAKES = [
         "returned torch.float64 tensors, but nn.Linear's weight and bias are torch.float32",
     ),
     data_fails(
+        "data/row count",
+        learner.data_ignoring_n,
+        "asked for n = 400 people, height_weight_data() returned heights of shape (100, 1)",
+    ),
+    data_fails(
         "data/heights shape", learner.data(lambda h, w: (h.flatten(), w)), "heights have shape (400,)"
     ),
     data_fails(
@@ -292,6 +313,11 @@ MISTAKES = [
     data_fails("data/inches", learner.data(lambda h, w: (h / 2.54, w)), "inches?"),
     data_fails("data/heights off", learner.data(lambda h, w: (h + 50, w)), "adults average about 160-180 cm"),
     data_fails("data/pounds", learner.data(lambda h, w: (h, w / 0.4536)), "pounds?"),
+    data_fails(
+        "data/no intercept",
+        learner.drawn_people(1.0, 0.0, 12),
+        "1.00 times the heights: a line without an intercept",
+    ),
     data_fails("data/weights off", learner.data(lambda h, w: (h, w * 0.4)), "adults average about 60-95 kg"),
     data_fails(
         "data/heights out of range",
@@ -319,11 +345,28 @@ MISTAKES = [
         "fit/no training", lambda h, w: (1.0, 0.0), "the checker saw no gradient descent while fit_line() ran"
     ),
     fit_fails(
-        "fit/standardized slope", learner.fitted(map_back="none"), "the slope for standardized heights"
+        "fit/swapped",
+        learner.fitted(map_back="swapped"),
+        "the same two numbers, the other way round. Return (slope, intercept)",
+    ),
+    fit_fails(
+        "fit/standardized slope", learner.fitted(map_back="none"), "your slope is the one for standardized"
+    ),
+    fit_fails(
+        "fit/slope times std",
+        learner.fitted(map_back="times std"),
+        "divide it by the standard deviation to get kg per cm (slope = w / std), don't multiply",
     ),
     fit_fails("fit/standardized intercept", learner.fitted(map_back="slope"), "is the mean weight"),
+    fit_fails(
+        "fit/intercept off", learner.fitted(map_back="w mean"), "the slope is right, the intercept is not"
+    ),
     fit_fails("fit/flat line", learner.fitted(loss_of=learner.squeezed), "flat at the mean weight"),
-    fit_fails("fit/not least squares", learner.fitted(epochs=5), "is not the least-squares line"),
+    fit_fails(
+        "fit/not least squares",
+        learner.fitted(epochs=5),
+        "Either training stopped before it converged (train longer",
+    ),
     # compare_optimizers()
     compare_fails("compare/not a dict", lambda *args: [0.1, 0.5], 'must return {"SGD": (lr, losses)'),
     compare_fails(
@@ -345,25 +388,30 @@ MISTAKES = [
         "a positive number; got '0.1'",
     ),
     compare_fails(
-        "compare/SGD diverged",
+        "compare/diverged",
         learner.comparison(sgd_and_adam(1.0, 0.5)),
         "the SGD run at learning rate 1 diverged (its loss ",
     ),
     compare_fails(
-        "compare/Adam diverged",
+        "compare/diverged",
         learner.comparison(sgd_and_adam(0.1, 1e30)),
         "Use a smaller learning rate: try 1e+29",
     ),
     compare_fails(
         "compare/ignores epochs",
-        learner.comparison(fixed_epochs=problem_2.COMPARE_EPOCHS),
-        f"asked for {problem_2.OTHER_EPOCHS} epochs, compare_optimizers() returned "
-        f"{problem_2.COMPARE_EPOCHS} SGD losses",
+        learner.comparison(fixed_epochs=problems.COMPARE_EPOCHS),
+        f"asked for {problems.OTHER_EPOCHS} epochs, compare_optimizers() returned "
+        f"{problems.COMPARE_EPOCHS} SGD losses",
     ),
     compare_fails(
         "compare/not from start",
         learner.comparison(start_from=lambda start: type(start)(1, 1)),
         "the SGD run did not begin from start's parameters",
+    ),
+    compare_fails(
+        "compare/continued",
+        learner.sweep_training_one_copy,
+        "run at learning rate 0.1, which began where your optim.SGD run at learning rate 0.01 ended",
     ),
     compare_fails(
         "compare/not the MSE",
@@ -391,12 +439,12 @@ MISTAKES = [
         "you return 0.1 as the SGD learning rate, but no optim.SGD you trained had it (yours: 0.02)",
     ),
     compare_fails(
-        "compare/SGD not converged",
+        "compare/not converged",
         learner.comparison(sgd_and_adam(0.001, 0.5)),
         "SGD at learning rate 0.001 ends",
     ),
     compare_fails(
-        "compare/Adam not converged",
+        "compare/not converged",
         learner.comparison(sgd_and_adam(0.1, 0.01)),
         "Adam at learning rate 0.01 ends",
     ),
@@ -405,38 +453,67 @@ MISTAKES = [
 
 @pytest.mark.parametrize("mistake", MISTAKES)
 def test_each_mistake_gets_the_hint_that_names_it(mistake):
-    result = mistake.grade()
-    assert not result.passed, f"{mistake.function}() passed"
-    assert result.key == mistake.key, result.hint
-    assert mistake.phrase in result.hint, result.hint
+    verdict = mistake.grade()
+    assert not verdict.passed, f"{mistake.function}() passed"
+    assert verdict.key == mistake.key, verdict.hint
+    assert mistake.phrase in verdict.hint, verdict.hint
+
+
+def test_sgd_at_the_lessons_learning_rate_ends_where_the_lesson_says():
+    """The hint quotes the lesson's own run: the same start, data and learning rate, 3.7 % above in 500 epochs."""
+    verdict = problems.grade_one(attempt(compare_optimizers=learner.comparison(sgd_and_adam(0.01, 0.5))), "compare_optimizers")
+    start = linreg.lesson_model().linear
+    x, y = (np.float32(values).astype(float) for values in (linreg.DISTANCES, linreg.TIMES))
+    *_, losses = reference.gradient_descent(x, y, start.weight.item(), start.bias.item(), lr=0.01, epochs=500)
+    excess = 100 * (losses[-1] / reference.mse(x, y, *reference.closed_form(x, y)) - 1)
+    assert verdict.key == "compare/not converged"
+    assert f"SGD at learning rate 0.01 ends {excess:.1f} % above the optimal loss" in verdict.hint, verdict.hint
+    assert "from the lesson's start" in verdict.hint
 
 
 def test_a_broken_train_loop_is_reported_first_and_not_blamed_on_its_callers():
     """The worked answers with the learner's broken loop: fit_line() and compare_optimizers() call it."""
-    results = run.grade(worked_answers_calling(learner.loop("fbs")))
-    verdicts = {r.function: r for r in results}
-    assert results[0].function == "train_loop" and not results[0].passed
+    verdicts = {v.function: v for v in problems.grade(worked_answers_calling(learner.loop("fbs")))}
+    assert list(verdicts)[0] == "train_loop" and not verdicts["train_loop"].passed
     callers = [verdicts[name] for name in ("fit_line", "compare_optimizers") if not verdicts[name].passed]
     assert callers  # otherwise there would be nothing to test
-    for result in callers:
-        assert result.key == "loop fails first", result.hint
+    assert all(verdict.key == "loop fails first" for verdict in callers), [v.hint for v in callers]
     assert verdicts["height_weight_data"].passed and verdicts["plot_loss_curves"].passed  # they don't use it
-    headings = [line for line in report(results).splitlines() if line.startswith("Problem ")]
-    assert headings[0].startswith("Problem 3 comes first") and headings[1].startswith("Problem 3, ")
 
 
-def test_a_failing_check_that_does_not_call_the_broken_loop_keeps_its_own_hint():
-    workspace = attempt(train_loop=learner.loop("fbs"), fit_line=lambda heights, weights: (1.0, 0.0))
-    assert graded(workspace, "fit_line", loop="failed").key == "fit/no training"
+def test_a_function_graded_alone_gets_the_hint_it_gets_with_the_others():
+    """Graded without train_loop() (a notebook's check cell), a caller of the broken loop is told so too."""
+    namespace = worked_answers_calling(learner.loop("fbs"))
+    assert problems.grade_one(namespace, "fit_line").key == "loop fails first"
+    namespace = attempt(train_loop=learner.loop("fbs"), fit_line=lambda heights, weights: (1.0, 0.0))
+    assert problems.grade_one(namespace, "fit_line").key == "fit/no training"  # it does not call the loop
 
 
-# --- Through the command: time limits, crashes, printing ---
+def test_every_hint_key_the_checker_can_give_has_a_row():
+    """A new hint without a row in MISTAKES (or COMMAND_KEYS) fails here, and so does a row for no hint."""
+    assert {mistake.values[0].key for mistake in MISTAKES} | COMMAND_KEYS == keys_in_the_code()
 
-# The hints the command gives itself, and what they must say: checked through the command.
-COMMAND_HINTS = {
-    "time limit": "train_loop(): did not finish within 3 s, so the checker stopped it: an endless loop",
-    "stopped python": "compare_optimizers(): Python itself stopped while it ran (exit status 3)",
-}
+
+def keys_in_the_code() -> set[str]:
+    """Every key the checker's code gives a verdict: Fail(key, ...), failed(key, ...), Verdict(..., key), and
+    the (key, hint) pairs raised() returns."""
+    keys = set()
+    for path in (PRACTICE / name for name in ("check.py", "grading.py", "problems.py")):
+        for function in ast.walk(ast.parse(path.read_text())):
+            for node in ast.walk(function):
+                if isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("Fail", "failed", "Verdict"):
+                    place = 4 if node.func.id == "Verdict" else 0
+                    argument = node.args[place] if len(node.args) > place else None
+                    if isinstance(argument, ast.Constant):
+                        keys.add(argument.value)
+                if isinstance(function, ast.FunctionDef) and function.name == "raised" and isinstance(node, ast.Return):
+                    keys.add(node.value.elts[0].value)
+    return keys
+
+
+# --- Through the command: time limits, crashes, printing, load errors ---
+
+COMMAND_KEYS = {"time limit", "stopped python"}
 
 MISBEHAVING = """
 import os
@@ -474,11 +551,9 @@ def compare_optimizers(start, inputs, targets, epochs):
 
 
 def practice_copy(folder: Path) -> Path:
-    """A practice folder of its own, so a test never writes practice/my_answers.py in the repo."""
+    """A practice folder of its own, so that a test never writes practice/my_answers.py in the repo."""
     copy = folder / "practice"
-    shutil.copytree(
-        PRACTICE, copy, ignore=shutil.ignore_patterns("__pycache__", "my_answers.py", "solution_*")
-    )
+    shutil.copytree(PRACTICE, copy, ignore=shutil.ignore_patterns("__pycache__", "my_answers.py", "*.ipynb"))
     return copy
 
 
@@ -487,118 +562,93 @@ class CommandRun:
     returncode: int
     stdout: str
     stderr: str
-    seconds: float
-
-
-class CommandRuns:
-    """Runs of the command, all started at once: most of their time is importing torch, which the
-    in-process tests above, and the runs themselves, overlap on a machine of several cores."""
-
-    def __init__(self, runs: dict[str, tuple[Path, list[str], Path]]) -> None:
-        self.started = {
-            name: (
-                subprocess.Popen(
-                    [sys.executable, str(checker), *args],
-                    cwd=cwd,
-                    env=headless_env(ROOT / "output"),
-                    stdout=subprocess.PIPE,
-                    stderr=subprocess.PIPE,
-                    text=True,
-                ),
-                time.monotonic(),
-            )
-            for name, (checker, args, cwd) in runs.items()
-        }
-        self.finished: dict[str, CommandRun] = {}
-
-    def __getitem__(self, name: str) -> CommandRun:
-        if name not in self.finished:
-            process, began = self.started[name]
-            stdout, stderr = process.communicate(timeout=300)
-            self.finished[name] = CommandRun(process.returncode, stdout, stderr, time.monotonic() - began)
-        return self.finished[name]
-
-    def stop(self) -> None:
-        for process, _ in self.started.values():
-            process.kill()
-            process.communicate()
 
 
 @pytest.fixture(scope="module", autouse=True)
-def command_runs(tmp_path_factory) -> Iterator[CommandRuns]:
-    """Started before this module's first test, so they run while the tests in this process do."""
+def command_runs(tmp_path_factory) -> Iterator[dict[str, subprocess.Popen]]:
+    """Started before this module's first test, so that they run while the tests in this process do."""
     first, later = (practice_copy(tmp_path_factory.mktemp(name)) for name in ("first", "later"))
     (later / "my_answers.py").write_text((PRACTICE / "answers.py").read_text())
     files = tmp_path_factory.mktemp("attempts")
     (files / "misbehaving.py").write_text(MISBEHAVING)
-    (files / "hangs.py").write_text(
-        "import time\n\nwhile True:  # waiting for something that never comes\n    time.sleep(0.1)\n"
-    )
+    (files / "hangs.py").write_text("import time\n\nwhile True:  # waiting for what never comes\n    time.sleep(0.1)\n")
     (files / "raises.py").write_text("1 / 0\n")
-    runs = CommandRuns(
-        {
-            "stubs": (PRACTICE / "check.py", ["practice/exercises.py"], ROOT),
-            "first run": (first / "check.py", [], first.parent),
-            "later run": (later / "check.py", [], later.parent),
-            "misbehaving": (
-                PRACTICE / "check.py",
-                ["--time-limit", "3", str(files / "misbehaving.py")],
-                ROOT,
-            ),
-            "hangs while loading": (
-                PRACTICE / "check.py",
-                ["--time-limit", "2", str(files / "hangs.py")],
-                ROOT,
-            ),
-            "raises while loading": (PRACTICE / "check.py", [str(files / "raises.py")], ROOT),
-        }
-    )
-    runs.first_copy = first
-    yield runs
-    runs.stop()
+    (files / "typo.py").write_text("def train_loop(:\n")
+    runs = {
+        "stubs": (PRACTICE, ["practice/exercises.py"], ROOT),
+        "first run": (first, [], first.parent),
+        "later run": (later, [], later.parent),
+        "misbehaving": (PRACTICE, ["--time-limit", "3", str(files / "misbehaving.py")], ROOT),
+        "hangs while loading": (PRACTICE, ["--time-limit", "2", str(files / "hangs.py")], ROOT),
+        "raises while loading": (PRACTICE, [str(files / "raises.py")], files),
+        "syntax error": (PRACTICE, [str(files / "typo.py")], files),
+    }
+    started = {
+        name: subprocess.Popen(
+            [sys.executable, str(folder / "check.py"), *args],
+            cwd=cwd,
+            env=headless_env(ROOT / "output"),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for name, (folder, args, cwd) in runs.items()
+    }
+    started["first copy"] = first
+    yield started
+    for process in started.values():
+        if isinstance(process, subprocess.Popen):
+            process.kill()
+            process.communicate()
+
+
+def finished(command_runs, name: str) -> CommandRun:
+    process = command_runs[name]
+    stdout, stderr = process.communicate(timeout=300)
+    return CommandRun(process.returncode, stdout, stderr)
+
+
+def verdict_lines(stdout: str) -> dict[str, str]:
+    return {line.split()[1].rstrip(":"): line for line in stdout.splitlines() if line.startswith(("  PASS", "  FAIL"))}
 
 
 def assert_all_not_implemented(result: CommandRun) -> None:
     assert result.returncode == 1, result.stderr
-    for problem, title in PROBLEMS.items():
-        assert f"Problem {problem}, {title}: FAIL" in result.stdout
-    for function in FUNCTIONS:
-        assert f"FAIL  {function}(): not implemented yet" in result.stdout
-    assert "0 of 5 checks pass." in result.stdout
+    assert list(verdict_lines(result.stdout)) == [f"{name}()" for name in problems.CHECKS]
+    for name in problems.CHECKS:
+        assert f"  FAIL  {name}(): not implemented yet (line " in result.stdout
+    for number, title in problems.TITLES.items():
+        assert f"\nProblem {number}, {title}\n" in result.stdout
+    assert result.stdout.endswith("\n0 of 5 checks pass.\n")
     assert "Traceback" not in result.stdout + result.stderr
 
 
-def test_the_untouched_stubs_fail_every_problem_as_not_implemented_yet(command_runs):
+def test_the_untouched_stubs_fail_every_check_as_not_implemented_yet(command_runs):
     """Through the command itself, on the template named explicitly: it is never the default."""
-    result = command_runs["stubs"]
+    result = finished(command_runs, "stubs")
     assert result.stdout.startswith("Checking practice/exercises.py\n")
     assert_all_not_implemented(result)
 
 
 def test_the_first_run_copies_the_template_to_my_answers_and_grades_that(command_runs):
-    result = command_runs["first run"]
+    result = finished(command_runs, "first run")
     assert result.stdout.startswith(f"{CREATED}\nChecking practice/my_answers.py\n")
-    copied = command_runs.first_copy / "my_answers.py"
+    copied = command_runs["first copy"] / "my_answers.py"
     assert copied.read_text() == (PRACTICE / "exercises.py").read_text()
     assert_all_not_implemented(result)
 
 
 def test_later_runs_grade_my_answers_as_the_learner_left_it(command_runs):
-    result = command_runs["later run"]
+    result = finished(command_runs, "later run")
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("Checking practice/my_answers.py\n")  # nothing created, nothing said
-    assert "5 of 5 checks pass." in result.stdout
-    assert result.stdout == report_of_every_pass()
-
-
-def report_of_every_pass() -> str:
-    results = [Result(problem, name, True) for name, problem in FUNCTIONS.items()]
-    return f"Checking practice/my_answers.py\n\n{report(results)}\n"
+    assert list(verdict_lines(result.stdout).values()) == [f"  PASS  {name}()" for name in problems.CHECKS]
+    assert result.stdout.endswith("\n5 of 5 checks pass.\n")
 
 
 def test_a_misbehaving_file_gets_one_line_per_check_and_the_rest_still_graded(command_runs):
     """An endless loop, a crash of Python, and a lot of printing: one line each, the other checks go on."""
-    result = command_runs["misbehaving"]
+    result = finished(command_runs, "misbehaving")
     assert result.returncode == 1 and result.stderr == "", result.stderr
     lines = result.stdout.splitlines()
     assert lines[1:4] == [  # what the learner printed: a few lines of it, enough to debug by
@@ -606,90 +656,62 @@ def test_a_misbehaving_file_gets_one_line_per_check_and_the_rest_still_graded(co
         "        | loading my answers",
         "        | done",
     ]
-    verdicts = {line.split()[1].rstrip(":"): line for line in lines if line.startswith(("  PASS", "  FAIL"))}
-    assert list(verdicts) == [
-        f"{name}()"
-        for name in ("train_loop", "plot_loss_curves", "height_weight_data", "fit_line", "compare_optimizers")
-    ]
-    assert COMMAND_HINTS["time limit"] in verdicts["train_loop()"]
-    assert (
-        verdicts["plot_loss_curves()"]
-        == "  PASS  plot_loss_curves() [it printed 5000 lines, the first 3 below]"
-    )
+    verdicts = verdict_lines(result.stdout)
+    assert list(verdicts) == [f"{name}()" for name in problems.CHECKS]
+    assert "train_loop(): did not finish within 3 s, so the checker stopped it: an endless loop" in verdicts["train_loop()"]
+    assert verdicts["plot_loss_curves()"] == "  PASS  plot_loss_curves() [it printed 5000 lines, the first 3 below]"
     shown = lines[lines.index(verdicts["plot_loss_curves()"]) + 1 :][:4]
     assert shown == [f"        | debugging {value}" for value in range(3)] + [shown[3]]
     assert not shown[3].startswith("        |")  # and no more of the 5000
-    assert "height_weight_data() raised ValueError: no data yet (line " in verdicts["height_weight_data()"]
-    assert (
-        grading.HINTS["loop fails first"] in verdicts["fit_line()"]
-    )  # its call to the endless loop fails at once
-    assert COMMAND_HINTS["stopped python"] in verdicts["compare_optimizers()"]
+    line = MISBEHAVING.splitlines().index('    raise ValueError("no data yet")') + 1
+    raised = f"height_weight_data() raised ValueError: no data yet (line {line} in height_weight_data())"
+    assert raised in verdicts["height_weight_data()"]
+    assert "it calls your train_loop(), which fails its own check" in verdicts["fit_line()"]  # at once
+    assert "compare_optimizers(): Python itself stopped while it ran (exit status 3)" in verdicts["compare_optimizers()"]
     assert result.stdout.count("debugging") == 3 and lines[-1] == "1 of 5 checks pass."
-    assert result.seconds < check.TIME_LIMIT  # the limit given, 3 s, stopped the endless loop
 
 
 @pytest.mark.parametrize(
     ("case", "expected"),
     [
         ("hangs while loading", "hangs.py did not finish loading within 2 s: does it run an endless loop"),
-        ("raises while loading", "raises.py failed while loading, line 1 in <module>(): ZeroDivisionError"),
+        ("raises while loading", "error: raises.py failed while loading, line 1 in <module>(): ZeroDivisionError"),
+        ("syntax error", "error: typo.py, line 1: syntax error: "),
     ],
 )
 def test_a_file_that_cannot_be_loaded_gives_one_line_and_status_2(command_runs, case, expected):
-    result = command_runs[case]
+    result = finished(command_runs, case)
     assert result.returncode == 2 and result.stdout == ""
     assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1, result.stderr
     assert expected in result.stderr
 
 
 @pytest.mark.parametrize(
-    ("content", "expected"), [(None, "error: no such file: "), ("def train_loop(:\n", "line 1: syntax error")]
+    ("content", "expected"),
+    [
+        (None, "no such file: attempt.py"),
+        (b"x = 1\x00\n", "attempt.py: syntax error: source code string cannot contain null bytes"),
+        (b"\xff\xfe", "cannot read attempt.py: 'utf-8' codec can't decode"),
+    ],
 )
-def test_a_file_that_is_not_python_is_refused_at_once(tmp_path, capsys, content, expected):
+def test_a_file_that_is_not_python_is_refused_in_one_line(tmp_path, content, expected):
     path = tmp_path / "attempt.py"
     if content is not None:
-        path.write_text(content)
-    assert check.main([str(path)]) == 2
-    out, err = capsys.readouterr()
-    assert out == "" and expected in err and err.count("\n") == 1
+        path.write_bytes(content)
+    with pytest.raises(check.LoadError) as refused:
+        check.read_source(path, path.name)
+    assert expected in str(refused.value) and "\n" not in str(refused.value)
 
 
-# --- Every hint is tested ---
-
-
-def test_every_hint_the_checker_can_give_is_in_the_table():
-    """A new hint without a row in MISTAKES (or COMMAND_HINTS) fails here."""
-    tested = {mistake.values[0].key for mistake in MISTAKES} | COMMAND_HINTS.keys()
-    assert tested == grading.HINTS.keys() | check.HINTS.keys()
-
-
-def test_every_hint_key_the_code_names_is_registered_and_used():
-    """Keys are plain strings: a misspelt one would only fail when that check fails."""
-    sources = [*(PRACTICE / "checker").glob("*.py"), PRACTICE / "check.py"]
-    literals = Counter(
-        node.value
-        for source in sources
-        for node in ast.walk(ast.parse(source.read_text()))
-        if isinstance(node, ast.Constant) and isinstance(node.value, str)
-    )
-    keys = grading.HINTS.keys() | check.HINTS.keys()
-    for source in sources:
-        for node in ast.walk(ast.parse(source.read_text())):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", "") in (
-                "CheckError",
-                "hint",
-                "failed",
-            ):
-                first = node.args[2 if node.func.id == "failed" else 0]
-                if isinstance(first, ast.Constant):
-                    assert first.value in keys, f"{source.name}: {first.value!r} is not a registered hint"
-    unused = [key for key in keys if literals[key] < 2]  # once where registered, at least once where given
-    assert not unused, unused
+def test_grade_file_grades_the_functions_asked_for_only(tmp_path):
+    """The entry point for other programs: one process, the functions named, a verdict each."""
+    verdicts = check.grade_file(PRACTICE / "answers.py", functions=["fit_line", "train_loop"])
+    assert [(v.function, v.problem, v.passed) for v in verdicts] == [("train_loop", 3, True), ("fit_line", 1, True)]
 
 
 def test_the_readme_quotes_what_the_checker_really_prints():
     practice = (ROOT / "README.md").read_text().split("<!-- practice:start -->")[1]
     created, hint = [block.split("\n```")[0] for block in practice.split("```text\n")[1:3]]
     assert created == CREATED  # what the first run prints: see the test of the first run
-    text = report([graded(attempt(train_loop=learner.loop("fbs")), "train_loop")])
-    assert hint in [line.strip() for line in text.splitlines()]
+    verdict = problems.grade_one(attempt(train_loop=learner.loop("fbs")), "train_loop")
+    assert hint == check.verdict_line(verdict)
