@@ -1,12 +1,10 @@
-"""The practice problems' checks, and PROBLEMS, the list of them in the order they are graded.
+"""The practice problems: a check per function, and PROBLEMS, their list in the order graded.
 
-A check takes one of the learner's functions, runs it on the checker's own data and raises
-Fail(key, hint) beside the condition it finds broken; a check that returns has passed. It
-grades what the function does, never how it is written. A hint names a mistake only where
-the evidence singles it out; otherwise it says what was seen, beside the reference, and
-what could cause it.
-
-To add a problem: write its check here, and add a line to PROBLEMS (and to TITLES).
+A check runs the learner's function on data of its own and raises Fail(key, hint) beside the
+condition it finds broken; a check that returns has passed. It grades what the function does, not
+how it is written. A hint names a mistake where the evidence singles it out, and otherwise says
+what was seen beside the reference. Its numbers come from the lesson's start and data, or it says
+whose they are. To add a problem: write its check, and add it to PROBLEMS (its title to TITLES).
 """
 
 from __future__ import annotations
@@ -15,376 +13,176 @@ import copy
 import itertools
 import math
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from matplotlib.axes import Axes
-from matplotlib.collections import Collection, LineCollection
-from matplotlib.figure import Figure
-from matplotlib.legend import Legend
-from matplotlib.lines import AxLine, Line2D
-from matplotlib.patches import StepPatch
+from matplotlib import axes, collections, figure, legend, lines
 from torch import nn, optim
 
 import grading
-from check import TIME_LIMIT, Printed, Verdict, time_limit_hint, verdict_line
-from grading import (
-    OPTIMIZERS,
-    TOLERANCE,
-    Fail,
-    agreeing,
-    loss_at,
-    loss_list,
-    one_per_epoch,
-    pair,
-    replay,
-    same,
-    what,
-)
-from linreg import (
-    LESSON_EPOCHS,
-    LESSON_LR,
-    DivergenceError,
-    distance_time_data,
-    least_squares,
-    lesson_model,
-    mse_hessian,
-    optimal_loss,
-)
+import linreg
+from check import TIME_LIMIT, Printed, Verdict, loop_state, timed_out, verdict_line
+from grading import OPTIMIZERS, TOLERANCE, Fail, losses_of, pair, replay, same, what
 
 # === Problem 3, the loss curve: train_loop() ===
-# Graded from the lesson's start (linreg.lesson_model()), so that its losses are the lesson's.
-
-
-@dataclass
-class Watch:
-    """What a learner's loop did with the model and the optimizer it was given."""
-
-    steps: list[tuple[bool, bool]] = field(
-        default_factory=list
-    )  # per step(): a gradient arrived? any non-zero?
-    forwards: list[bool] = field(default_factory=list)  # per forward pass: was autograd on?
-    arrived: int = 0  # gradients accumulated into the parameters since the last step
-
-
-@contextmanager
-def watching(model: nn.Module, optimizer: optim.Optimizer) -> Iterator[Watch]:
-    watch = Watch()
-
-    def arrived(parameter: torch.Tensor) -> None:
-        watch.arrived += 1
-
-    def stepping(optimizer: optim.Optimizer, args: object, kwargs: object) -> None:
-        held = [p.grad for p in model.parameters() if p.grad is not None]
-        watch.steps.append((watch.arrived > 0, any(bool(g.any()) for g in held)))
-        watch.arrived = 0
-
-    handles = [p.register_post_accumulate_grad_hook(arrived) for p in model.parameters()]
-    handles.append(optimizer.register_step_pre_hook(stepping))
-    handles.append(model.register_forward_hook(lambda *_: watch.forwards.append(torch.is_grad_enabled())))
-    try:
-        yield watch
-    finally:
-        for handle in handles:
-            handle.remove()
+# Its losses, from the lesson's start, against the lesson's loop replayed; where they differ, what
+# the loop did with the model and the optimizer it was given tells which mistake it made.
 
 
 def check_train_loop(train_loop: Callable) -> None:
-    inputs, targets = distance_time_data()
-    start, epochs = lesson_model(), 20
+    inputs, targets = linreg.distance_time_data()
+    start, lr, epochs, n = linreg.lesson_model(), linreg.LESSON_LR, 20, len(inputs)
     model = copy.deepcopy(start)
-    optimizer = optim.SGD(model.parameters(), lr=LESSON_LR)
-    with grading.recording() as record, watching(model, optimizer) as watch:
-        returned = train_loop(model, optimizer, inputs, targets, epochs)
-    losses = one_per_epoch(loss_list(returned, "train_loop()"), epochs, "train_loop()")
-    expected, trained = replay(start, "SGD", LESSON_LR, inputs, targets, epochs)
-    if not same(losses, expected):
-        diagnose_loop(losses, expected, start, inputs, targets, watch, record.gradients)
-    if not all(torch.allclose(p, q, atol=1e-5) for p, q in zip(model.parameters(), trained.parameters())):
-        raise Fail(
-            "loop/trained a copy",
-            "the losses are right, but the model you were given did not end with the trained "
-            "parameters: train that model itself, not a copy",
-        )
-    # An SGD step written by hand matches too; only the optimizer's own step() gives Adam's.
-    model = copy.deepcopy(start)
-    returned = train_loop(model, optim.Adam(model.parameters(), lr=0.1), inputs, targets, epochs)
-    if not same(loss_list(returned, "train_loop()"), replay(start, "Adam", 0.1, inputs, targets, epochs)[0]):
-        raise Fail(
-            "loop/not the optimizer's step",
-            "with SGD your loop matches the reference, with Adam it does not: update the parameters "
-            "with optimizer.step(), using the optimizer you are given",
-        )
+    optimizer = optim.SGD(model.parameters(), lr=lr)
+    steps, forwards, arrived = [], [], []  # per step: (a gradient arrived since the last, one is not zero)
 
+    def stepping(*_: object) -> None:
+        gradients = [p.grad for p in model.parameters() if p.grad is not None]
+        steps.append((bool(arrived), any(bool(g.any()) for g in gradients)))
+        arrived.clear()
 
-def diagnose_loop(
-    losses: list[float],
-    expected: list[float],
-    start: nn.Module,
-    inputs: torch.Tensor,
-    targets: torch.Tensor,
-    watch: Watch,
-    backward_passes: int,
-) -> None:
-    """Raise the hint for a loss history unlike the reference's: the mistake the evidence shows."""
-    n, first, agree = len(inputs), losses[0], agreeing(losses, expected)
+    hooks = [p.register_post_accumulate_grad_hook(arrived.append) for p in model.parameters()]
+    hooks.append(optimizer.register_step_pre_hook(stepping))
+    hooks.append(model.register_forward_hook(lambda *_: forwards.append(torch.is_grad_enabled())))
+    with grading.recording() as record:
+        losses = losses_of(train_loop(model, optimizer, inputs, targets, epochs), "train_loop()", epochs)
+    for hook in hooks:
+        hook.remove()
+    expected, trained = replay(start, "SGD", lr, inputs, targets, epochs)
+    agree = grading.agreeing(losses, expected)
     matched = "only the first loss matches" if agree == 1 else f"the first {agree} losses match"
-    if same(losses, replay(start, "SGD", LESSON_LR, inputs, targets, len(expected), "no zero_grad")[0]):
+    with torch.no_grad():  # predictions of shape (N,) against targets (N, 1): a mean over (N, N) pairs
+        broadcast = torch.mean((start(inputs).reshape(-1) - targets) ** 2).item()
+    if same(losses, replay(start, "SGD", lr, inputs, targets, epochs, no_zero_grad=True)[0]):
         raise Fail(
             "loop/no zero_grad",
             f"{matched} the reference, then they differ: did you call optimizer.zero_grad()? "
             "Gradients add up from one backward() to the next",
         )
-    if same(losses[:-1], expected[1:]):
-        raise Fail(
-            "loop/one epoch ahead",
-            "your losses are one epoch ahead of the reference: keep the loss computed in the forward "
-            "pass, before optimizer.step() changes the parameters",
-        )
-    # The first loss is the given model's, before any update: when it differs, the loss is wrong.
-    if math.isclose(first, n * expected[0], rel_tol=1e-4):
-        raise Fail(
-            "loop/summed loss",
-            f"the first epoch's loss is {n} times the MSE of the model you were given, once per "
-            "example: nn.MSELoss(reduction='sum') adds the squared errors up instead of averaging "
-            f"them, which makes every gradient and step {n} times larger. Use nn.MSELoss()",
-        )
-    with torch.no_grad():  # predictions of shape (N,) against targets (N, 1): a mean over (N, N) pairs
-        broadcast = torch.mean((start(inputs).reshape(-1) - targets) ** 2).item()
-    if math.isclose(first, broadcast, rel_tol=1e-4):
+    if not same(losses, expected) and same(losses[:-1], expected[1:]):
+        raise Fail("loop/one epoch ahead", "your losses are one epoch ahead: keep each from before step()")
+    # The first loss is the given model's, before any update: where it differs, the loss is wrong.
+    if math.isclose(losses[0], n * expected[0], rel_tol=1e-4):
+        raise Fail("loop/summed loss", f"the first loss is {n} times the MSE: MSELoss(reduction='sum')?")
+    if math.isclose(losses[0], broadcast, rel_tol=1e-4):
         raise Fail(
             "loop/broadcast shapes",
-            f"the first epoch's loss, {first:.6g}, is what MSELoss gives when the predictions have shape "
-            f"({n},) and the targets ({n}, 1), or the other way round: it broadcasts them to ({n}, {n}) "
-            f"and compares every prediction with every target. Keep both of shape ({n}, 1): don't "
-            "squeeze() or flatten() the model's output or the targets",
+            f"the first loss, {losses[0]:.6g}, is MSELoss's for predictions of shape ({n},) and targets "
+            f"({n}, 1), or the other way round, broadcast to ({n}, {n}): keep both ({n}, 1)",
         )
-    if not math.isclose(first, expected[0], rel_tol=1e-4):
+    if not math.isclose(losses[0], expected[0], rel_tol=1e-4):
         raise Fail(
             "loop/wrong first loss",
-            f"the first epoch's loss is {first:.6g}, but the MSE of the model you were given is "
-            f"{expected[0]:.6g}: use nn.MSELoss() on model(inputs) and targets, and train the model "
-            "passed in (don't create a new one)",
+            f"the first loss is {losses[0]:.6g}, the given model's MSE {expected[0]:.6g}: use nn.MSELoss() "
+            "on model(inputs) and targets, with the model passed in",
         )
-    # The loss is right, so the updates are wrong: what the loop did tells which way.
-    if not watch.steps:
-        raise Fail(
-            "loop/never stepped",
-            "optimizer.step() of the optimizer you are given never ran, so it never updated the "
-            "parameters: call optimizer.step() after loss.backward(), once per epoch, on that "
-            "optimizer (don't build one of your own)",
-        )
-    if not any(arrived for arrived, _ in watch.steps):
-        if watch.forwards and not any(watch.forwards):
+    if not same(losses, expected):  # the loss is right, the updates are not
+        if not steps:
+            raise Fail("loop/never stepped", "optimizer.step() of the optimizer you are given never ran")
+        if not any(got for got, _ in steps):
+            why = "loss.backward() never ran"
+            if forwards and not any(forwards):
+                why = "model(inputs) ran with gradients off (under torch.no_grad()?)"
+            elif record.gradients:
+                why = (
+                    "loss.backward() ran, but the loss was cut off from the parameters (.detach(), .item()?)"
+                )
+            raise Fail("loop/no gradients", f"the loss never changes, because {why}")
+        if not steps[0][0]:
+            raise Fail("loop/step before backward", "optimizer.step() runs before loss.backward(): swap them")
+        if not steps[0][1]:
             raise Fail(
-                "loop/forward without gradients",
-                "the loss never changes: model(inputs) ran with gradients turned off (under "
-                "torch.no_grad()?), so the loss is not connected to the parameters and backward() "
-                "cannot reach them. Compute the prediction and the loss with gradients on; "
-                "torch.no_grad() is for measuring only",
-            )
-        if backward_passes:
-            raise Fail(
-                "loop/gradients cut off",
-                "the loss never changes: loss.backward() ran, but no gradient reached the model's "
-                "parameters, so the loss was cut off from them (by .detach(), .item(), .data or "
-                "torch.tensor(...), then requires_grad_()?). Compute the loss from model(inputs) itself",
+                "loop/gradients wiped", "zero_grad() wipes the gradients between backward() and step()"
             )
         raise Fail(
-            "loop/no backward",
-            "the loss never changes, because loss.backward() never ran: without gradients, step() "
-            "has nothing to follow. Call loss.backward() before optimizer.step()",
+            "loop/differs later",
+            f"{matched} the reference, then they differ: each epoch must do zero_grad(), forward, loss, "
+            "backward(), step(), once each, in that order",
         )
-    if not watch.steps[0][0]:
-        raise Fail(
-            "loop/step before backward",
-            "optimizer.step() runs before loss.backward(), so the first step finds no gradients at "
-            "all and no step follows the gradients of its own epoch: call loss.backward() first, then "
-            "optimizer.step(), which uses the gradients that backward() computes",
-        )
-    if not watch.steps[0][1]:
-        raise Fail(
-            "loop/gradients wiped",
-            "the loss never changes, so the parameters never move: loss.backward() computes the "
-            "gradients, but optimizer.zero_grad() wipes them before optimizer.step() can use them. "
-            "Call zero_grad() at the start of each epoch (or after step()), never between backward() "
-            "and step()",
-        )
-    raise Fail(
-        "loop/differs later",
-        f"{matched} the reference, then they differ: each epoch must do zero_grad(), forward, loss, "
-        "backward(), step(), once each, in that order",
-    )
+    if not all(torch.allclose(p, q, atol=1e-5) for p, q in zip(model.parameters(), trained.parameters())):
+        raise Fail("loop/trained a copy", "the losses are right, but the model you were given is untrained")
+    model = copy.deepcopy(start)  # a hand-written SGD step matches too; only optimizer.step() does Adam's
+    returned = train_loop(model, optim.Adam(model.parameters(), lr=0.1), inputs, targets, epochs)
+    if not same(losses_of(returned, "train_loop()"), replay(start, "Adam", 0.1, inputs, targets, epochs)[0]):
+        raise Fail("loop/not the optimizer's step", "it matches with SGD, not Adam: use optimizer.step()")
 
 
 # === Problem 3: plot_loss_curves() ===
-# Graded on what the figure shows, however it was drawn: the curves on any axes of the figure,
-# by any artist (plot, semilogy, step, scatter...); the title and the legend the axes' or the
+# Graded on what the figure shows, however it is drawn: the curves on any axes of the figure, by
+# any artist (plot, semilogy, step, scatter); the labels, title and legend the axes' or the
 # figure's; the reference line axhline, hlines, axline or a plotted constant.
 
 
 def check_plot_loss_curves(plot_loss_curves: Callable) -> None:
-    inputs, targets = distance_time_data()
-    start, optimal = lesson_model(), optimal_loss(inputs, targets)
-    histories = {
-        name: replay(start, name, lr, inputs, targets, 30)[0]
-        for name, lr in (("SGD", LESSON_LR), ("Adam", 0.1))
-    }
+    inputs, targets = linreg.distance_time_data()
+    start, optimal = linreg.lesson_model(), linreg.optimal_loss(inputs, targets)
+    histories = {name: replay(start, name, lr, inputs, targets, 30)[0] for name, lr in OPTIMIZERS_LR}
     before = set(plt.get_fignums())
     try:
         check_figure(plot_loss_curves(copy.deepcopy(histories), optimal), histories, optimal)
-    finally:  # close the figures it made, and only those: a notebook has figures of its own
+    finally:  # its figures, and only those: a notebook has figures of its own
         for number in set(plt.get_fignums()) - before:
             plt.close(number)
 
 
+OPTIMIZERS_LR = (("SGD", 0.01), ("Adam", 0.1))  # the histories plotted
+
+
 def y_values(artist: object) -> list[np.ndarray]:
     """The y values an artist draws: one array per connected line or set of points."""
+    if isinstance(artist, lines.AxLine):  # axline(): a point and a slope, or two points
+        (_, y), xy2 = artist.get_xy1(), artist.get_xy2()
+        return [np.array([y, y])] if artist.get_slope() == 0 or (xy2 is not None and xy2[1] == y) else []
     try:
-        if isinstance(artist, AxLine):  # ax.axline(): a point and a slope, or two points
-            points = [artist.get_xy1()] + ([artist.get_xy2()] if artist.get_xy2() is not None else [])
-            flat = artist.get_slope() == 0 or (len(points) == 2 and points[0][1] == points[1][1])
-            return [np.array([points[0][1]] * 2, dtype=float)] if flat else []
-        if isinstance(artist, Line2D):  # plot, semilogy, step, axhline...
+        if isinstance(artist, lines.Line2D):  # plot, semilogy, step, axhline...
             return [np.asarray(artist.get_ydata(), dtype=float).ravel()]
-        if isinstance(artist, LineCollection):  # hlines, vlines: one array per segment
+        if isinstance(artist, collections.LineCollection):  # hlines: one array per segment
             return [np.asarray(segment, dtype=float)[:, 1] for segment in artist.get_segments()]
-        if isinstance(artist, Collection) and len(artist.get_offsets()):  # scatter
+        if isinstance(artist, collections.Collection):  # scatter
             return [np.asarray(artist.get_offsets(), dtype=float)[:, 1]]
-        if isinstance(artist, StepPatch):  # ax.stairs
-            return [np.asarray(artist.get_data().values, dtype=float)]
-    except (TypeError, ValueError):  # dates, categories: not loss values
+    except (TypeError, ValueError, IndexError):  # dates, categories: not loss values
         pass
     return []
 
 
-def shows(y: np.ndarray, values: list[float]) -> bool:
-    return len(y) == len(values) and bool(np.allclose(y, values, rtol=1e-6, atol=0))
+def check_figure(fig: object, histories: dict[str, list[float]], optimal: float) -> None:
+    if not isinstance(fig, figure.Figure):
+        got = "the Axes: return its Figure, ax.figure" if isinstance(fig, axes.Axes) else what(fig)
+        raise Fail("figure/not a figure", f"plot_loss_curves() returned {got}, not the matplotlib Figure")
+    every = list(dict.fromkeys(fig.findobj(axes.Axes)))
+    drawn = [(ax, y) for ax in every for artist in ax.get_children() for y in y_values(artist)]
 
+    def showing(values: list[float]) -> list[axes.Axes]:
+        return [ax for ax, y in drawn if len(y) == len(values) and np.allclose(y, values, rtol=1e-6, atol=0)]
 
-def plots(figure: Figure) -> list[list[Axes]]:
-    """The figure's axes grouped by place: twins, or axes drawn over each other, are one plot."""
-    groups: dict[tuple, list[Axes]] = {}
-    for ax in dict.fromkeys(figure.findobj(Axes)):
-        groups.setdefault(tuple(np.round(ax.get_position().bounds, 6)), []).append(ax)
-    return list(groups.values())
-
-
-# The hints of check_plot(), in the order it checks: a figure whose every plot fails gets the
-# hint of the plot that came furthest.
-PLOT_HINTS = [
-    "figure/no axis label",
-    "figure/no title",
-    "figure/linear scale",
-    "figure/no reference",
-    "figure/no legend",
-    "figure/legend",
-]
-
-
-def check_figure(figure: object, histories: dict[str, list[float]], optimal: float) -> None:
-    if isinstance(figure, Axes):
-        raise Fail(
-            "figure/returned axes",
-            "plot_loss_curves() returned the Axes: return the Figure (fig, or ax.figure)",
-        )
-    if not isinstance(figure, Figure):
-        raise Fail(
-            "figure/not a figure",
-            f"plot_loss_curves() returned {what(figure)}: return the matplotlib Figure (fig)",
-        )
-    series = [
-        (ax, y) for ax in dict.fromkeys(figure.findobj(Axes)) for a in ax.get_children() for y in y_values(a)
-    ]
-    if not series:
-        raise Fail(
-            "figure/empty",
-            "the figure has nothing drawn on it: plot each history with ax.plot(epochs, losses)",
-        )
-    complete = [
-        plot
-        for plot in plots(figure)
-        if all(any(shows(y, losses) for ax, y in series if ax in plot) for losses in histories.values())
-    ]
     for name, losses in histories.items():
-        if not any(shows(y, losses) for _, y in series):
-            if any(shows(y, log(losses).tolist()) for log in (np.log10, np.log) for _, y in series):
-                raise Fail(
-                    "figure/log of losses",
-                    f"you plotted the logarithm of the {name!r} losses: plot the losses themselves and make "
-                    "the axis logarithmic with ax.set_yscale('log'), so its ticks read as losses",
-                )
-            raise Fail(
-                "figure/missing curve",
-                f"nothing on the figure shows the {name!r} losses you were given: plot every history of "
-                "the dict, all its values in order",
-            )
-    if not complete:
-        raise Fail(
-            "figure/separate axes",
-            "the curves are on different axes: draw them all on one set of axes, so that the optimizers "
-            "can be compared at a glance",
-        )
-    failures = []
-    for plot in complete:
-        try:
-            return check_plot(figure, [(ax, y) for ax, y in series if ax in plot], histories, optimal)
-        except Fail as failure:
-            failures.append(failure)
-    raise max(failures, key=lambda failure: PLOT_HINTS.index(failure.key))
-
-
-def check_plot(
-    figure: Figure, series: list[tuple[Axes, np.ndarray]], histories: dict[str, list[float]], optimal: float
-) -> None:
-    """The labels, title, scale, reference line and legend of the plot (its axes' series) that shows the curves."""
-    plot = list(dict.fromkeys(ax for ax, _ in series))
-    x = any(ax.get_xlabel().strip() for ax in plot) or figure.get_supxlabel().strip()
-    y = any(ax.get_ylabel().strip() for ax in plot) or figure.get_supylabel().strip()
-    if not (x and y):
-        which = "no axis labels" if not (x or y) else f"no {'y' if x else 'x'}-axis label"
-        raise Fail(
-            "figure/no axis label",
-            f"the plot has {which}: name what each axis shows, e.g. ax.set_xlabel('epoch'), "
-            "ax.set_ylabel('MSE loss')",
-        )
-    titles = [ax.get_title(loc) for ax in plot for loc in ("left", "center", "right")] + [
-        figure.get_suptitle()
-    ]
+        if not showing(losses) and any(showing(log(losses).tolist()) for log in (np.log10, np.log)):
+            raise Fail("figure/log of losses", f"you plotted log({name!r} losses): use a log axis instead")
+        if not showing(losses):
+            raise Fail("figure/missing curve", f"nothing on the figure shows the {name!r} losses given")
+    places = [{tuple(ax.get_position().bounds) for ax in showing(losses)} for losses in histories.values()]
+    if not set.intersection(*places):  # twins, or axes drawn over each other, make one plot
+        raise Fail("figure/separate axes", "the curves are on different axes: draw them on one, to compare")
+    if not any(ax.get_xlabel().strip() for ax in every) and not fig.get_supxlabel().strip():
+        raise Fail("figure/no axis label", "the plot has no x-axis label: ax.set_xlabel('epoch')")
+    if not any(ax.get_ylabel().strip() for ax in every) and not fig.get_supylabel().strip():
+        raise Fail("figure/no axis label", "the plot has no y-axis label: ax.set_ylabel('MSE loss')")
+    titles = [ax.get_title(loc) for ax in every for loc in ("left", "center", "right")] + [fig.get_suptitle()]
     if not any(title.strip() for title in titles):
+        raise Fail("figure/no title", "the plot has no title: ax.set_title(...) says what it shows")
+    if not all(any(ax.get_yscale() == "log" for ax in showing(losses)) for losses in histories.values()):
         raise Fail(
-            "figure/no title",
-            "the plot has no title: ax.set_title(...) (or fig.suptitle(...)) says what it shows",
+            "figure/linear scale", "the loss axis is linear: ax.set_yscale('log'), for a loss that falls"
         )
-    if any(ax.get_yscale() != "log" for ax, y in series if any(shows(y, h) for h in histories.values())):
-        raise Fail(
-            "figure/linear scale",
-            "the loss axis is linear: ax.set_yscale('log'). The loss falls by orders of magnitude, so on a "
-            "linear scale everything after the first epochs is flat",
-        )
-    if not any(len(y) >= 2 and np.allclose(y, optimal, rtol=1e-3) for _, y in series):
-        raise Fail(
-            "figure/no reference",
-            f"no horizontal reference line at the optimal loss: ax.axhline(optimal_loss) (here {optimal:.5g})",
-        )
-    labels = [text.get_text().lower() for legend in figure.findobj(Legend) for text in legend.get_texts()]
-    if not labels:
-        raise Fail(
-            "figure/no legend",
-            "the figure has no legend: plot each curve with label=name, then call ax.legend(), so the reader "
-            f"can tell {' and '.join(map(repr, histories))} apart",
-        )
+    if not any(len(y) > 1 and np.allclose(y, optimal, rtol=1e-3) for _, y in drawn):
+        raise Fail("figure/no reference", f"no horizontal reference line at the optimal loss, {optimal:.5g}")
+    labels = [text.get_text().lower() for box in fig.findobj(legend.Legend) for text in box.get_texts()]
     unnamed = [name for name in histories if not any(name.lower() in label for label in labels)]
     if unnamed:
-        raise Fail(
-            "figure/legend",
-            f"the legend does not name {', '.join(map(repr, unnamed))}: plot each curve with label=name, "
-            "then call ax.legend()",
-        )
+        missing = "has no legend" if not labels else f"legend does not name {', '.join(map(repr, unnamed))}"
+        raise Fail("figure/legend", f"the figure {missing}: give each curve a label, then call ax.legend()")
 
 
 # === Problem 1, height -> weight: height_weight_data() ===
@@ -392,490 +190,268 @@ def check_plot(
 # adults: centimetres and kilograms, every one humanly possible, weight rising with height, with
 # scatter, and the same data for the same seed.
 
-SHORTEST_CM, TALLEST_CM = 120, 230  # every adult of a synthetic sample should fall between these
-
 
 def check_height_weight_data(height_weight_data: Callable) -> None:
     n = 400
     heights, weights = two_tensors(height_weight_data(n, 1))
-    check_shapes(heights, weights, n)
+    shapes = f"heights of shape {tuple(heights.shape)} and weights of shape {tuple(weights.shape)}"
+    if not all(t.numel() == n or (t.dim() and len(t) == n) for t in (heights, weights)):
+        raise Fail("data/shape", f"asked for n = {n} people, it returned {shapes}: one row per person")
+    if tuple(weights.shape) == (n,):
+        raise Fail(
+            "data/shape",
+            f"the weights have shape ({n},), the model's outputs ({n}, 1): MSELoss would warn, broadcast them "
+            f"to ({n}, {n}) and train towards the mean weight, without an error. Return weights.reshape(-1, 1)",
+        )
+    if (heights.shape, weights.shape) != ((n, 1), (n, 1)):
+        raise Fail("data/shape", f"it returned {shapes}: nn.Linear takes ({n}, 1), one row per person")
+    if not (torch.isfinite(heights).all() and torch.isfinite(weights).all()):
+        raise Fail("data/not finite", "the data contains NaN or infinite values")
     x, y = heights.double().flatten(), weights.double().flatten()
-    check_units(x, y)
-    low, high = x.min().item(), x.max().item()
-    if low < SHORTEST_CM or high > TALLEST_CM:
+    mean_height, mean_weight = x.mean().item(), y.mean().item()
+    if not 140 <= mean_height <= 200:
+        unit = "metres?" if 1.4 <= mean_height <= 2.1 else "inches?" if 55 <= mean_height <= 80 else "adults:"
+        raise Fail("data/heights unit", f"the heights average {mean_height:.2f}: {unit} 160-180 cm")
+    if not 40 <= mean_weight <= 130:
+        slope = np.polyfit(x.numpy(), y.numpy(), 1)[0]  # of the line the weights scatter around
+        unit = "pounds? Use kilograms" if 130 < mean_weight <= 300 else "where adults average 60-95 kg"
+        if slope > 0 and abs(mean_weight - slope * mean_height) < 0.25 * mean_weight:  # a line through 0
+            unit = (
+                f"{mean_weight / mean_height:.2f} times the heights: a line without an intercept? Adults "
+                f"average 60-95 kg: with your slope, {slope:.2f} kg per cm, an intercept near "
+                f"{75 - slope * mean_height:.0f} kg puts the mean near 75 kg"
+            )
+        raise Fail("data/weights unit", f"the weights average {mean_weight:.1f} kg, {unit}")
+    if x.min() < 120 or x.max() > 230:
         raise Fail(
             "data/heights out of range",
-            f"the heights run from {low:.0f} to {high:.0f} cm, but adults measure between about "
-            f"{SHORTEST_CM} and {TALLEST_CM} cm: is their spread too wide (yours: standard deviation "
-            f"{x.std().item():.1f} cm)? Adults' heights scatter by about 7-10 cm around the mean",
+            f"the heights run from {x.min():.0f} to {x.max():.0f} cm, beyond adults': is their spread too "
+            f"wide (yours: standard deviation {x.std():.1f} cm; adults': about 7-10 cm)?",
         )
     if (y <= 0).any():
-        raise Fail(
-            "data/weights not positive",
-            f"{int((y <= 0).sum())} of the {n} weights are zero or negative (the lightest: {y.min().item():.1f} "
-            "kg), which no adult weighs: check the line (slope and intercept) and the noise, whose spread "
-            "should be about 10-20 kg",
-        )
+        raise Fail("data/weights not positive", f"{int((y <= 0).sum())} of the {n} weights are 0 kg or less")
     r = torch.corrcoef(torch.stack([x, y]))[0, 1].nan_to_num(0.0).item()  # weights all alike: r = 0
-    if r < -0.2:  # a clear fall; a correlation near 0, either side, is no relation at all
-        raise Fail(
-            "data/weight falls",
-            f"weight falls as height rises in your data (correlation {r:.2f}): taller people are heavier, "
-            "so the line's slope must be positive",
-        )
-    if r < 0.1:
-        raise Fail(
-            "data/no relation",
-            f"weight barely depends on height in your data (correlation {r:.2f}): make the weights a line "
-            "in the heights, plus noise",
-        )
-    if r > 0.98:
-        raise Fail(
-            "data/no scatter",
-            f"the weights lie almost exactly on a line (correlation {r:.3f}): real weights scatter, so add noise",
-        )
-    again = two_tensors(height_weight_data(n, 1))
+    for wrong, hint in (
+        (r < -0.2, "weight falls as height rises: the slope must be positive"),
+        (r < 0.1, "weight barely depends on height: make the weights a line in the heights, plus noise"),
+        (r > 0.98, "the weights lie almost exactly on a line: real ones scatter, so add noise"),
+    ):
+        if wrong:
+            raise Fail("data/relation", f"{hint} (correlation {r:.3f})")
+    again, other = two_tensors(height_weight_data(n, 1)), two_tensors(height_weight_data(n, 2))
     if not (torch.equal(heights, again[0]) and torch.equal(weights, again[1])):
-        raise Fail(
-            "data/seed not repeatable",
-            "the same seed gave different data: draw from torch.Generator().manual_seed(seed)",
-        )
-    if torch.equal(heights, two_tensors(height_weight_data(n, 2))[0]):
-        raise Fail(
-            "data/seed ignored", "seeds 1 and 2 gave the same heights: the seed must choose the random draw"
-        )
+        raise Fail("data/seed", "the same seed gave different data: use torch.Generator().manual_seed(seed)")
+    if torch.equal(heights, other[0]):
+        raise Fail("data/seed", "seeds 1 and 2 gave the same heights: the seed must choose the draw")
 
 
 def two_tensors(value: object) -> tuple[torch.Tensor, torch.Tensor]:
     both = pair(value)
-    if both is not None and all(isinstance(v, np.ndarray) for v in both):
+    if both is None or not all(isinstance(v, torch.Tensor) and v.dtype == torch.float32 for v in both):
+        got = {f"{v.dtype} tensors" if isinstance(v, torch.Tensor) else what(v) for v in both or [value]}
         raise Fail(
-            "data/numpy",
-            "height_weight_data() returned numpy arrays: return torch tensors, "
-            "torch.from_numpy(array).float(), which the model can take",
+            "data/type",
+            f"height_weight_data() returned {' and '.join(sorted(got))}: return two torch.float32 tensors, "
+            "(heights, weights), which nn.Linear takes: tensor.float(), torch.from_numpy(array).float()",
         )
-    if both is None or not all(isinstance(v, torch.Tensor) for v in both):
-        raise Fail(
-            "data/not two tensors",
-            f"height_weight_data() must return two tensors, (heights, weights); it returned {what(value)}",
-        )
-    for tensor in both:
-        if not tensor.is_floating_point():
-            raise Fail(
-                "data/whole numbers",
-                f"height_weight_data() returned whole-number tensors ({tensor.dtype}): the model needs "
-                "floats (torch.float32)",
-            )
-        if tensor.dtype != torch.float32:
-            raise Fail(
-                "data/not float32",
-                f"height_weight_data() returned {tensor.dtype} tensors, but nn.Linear's weight and bias "
-                "are torch.float32, and nn.Linear (and linreg.train) refuse data of another float type "
-                "with a dtype error. Return float32: .float(), or torch.tensor(..., dtype=torch.float32) "
-                "(numpy arrays become float64)",
-            )
     return both
-
-
-def check_shapes(heights: torch.Tensor, weights: torch.Tensor, n: int) -> None:
-    if not all(t.numel() == n or (t.dim() > 0 and len(t) == n) for t in (heights, weights)):
-        raise Fail(
-            "data/row count",
-            f"asked for n = {n} people, height_weight_data() returned heights of shape "
-            f"{tuple(heights.shape)} and weights of shape {tuple(weights.shape)}: make n rows, one per "
-            "person (torch.randn(n, 1, generator=generator), say)",
-        )
-    if tuple(heights.shape) != (n, 1):
-        raise Fail(
-            "data/heights shape",
-            f"heights have shape {tuple(heights.shape)}; nn.Linear needs one row per person, shape "
-            f"({n}, 1): heights.reshape(-1, 1)",
-        )
-    if tuple(weights.shape) == (n,):
-        raise Fail(
-            "data/weights of shape (n,)",
-            f"the targets (weights) have shape ({n},) but the model's outputs have shape ({n}, 1): "
-            f"MSELoss would warn, broadcast them to ({n}, {n}) and train towards the mean weight, "
-            "without an error. Return weights.reshape(-1, 1)",
-        )
-    if tuple(weights.shape) != (n, 1):
-        raise Fail(
-            "data/weights shape",
-            f"weights have shape {tuple(weights.shape)}; return one row per person, shape ({n}, 1)",
-        )
-    if not (torch.isfinite(heights).all() and torch.isfinite(weights).all()):
-        raise Fail("data/not finite", "the data contains NaN or infinite values")
-
-
-def check_units(x: torch.Tensor, y: torch.Tensor) -> None:
-    mean_height, mean_weight = x.mean().item(), y.mean().item()
-    if 1.4 <= mean_height <= 2.1:
-        raise Fail(
-            "data/metres", f"the heights average {mean_height:.2f}: metres? Use centimetres (about 175)"
-        )
-    if 55 <= mean_height <= 80:
-        raise Fail(
-            "data/inches", f"the heights average {mean_height:.1f}: inches? Use centimetres (1 in = 2.54 cm)"
-        )
-    if not 140 <= mean_height <= 200:
-        raise Fail(
-            "data/heights off", f"the heights average {mean_height:.1f} cm: adults average about 160-180 cm"
-        )
-    if 40 <= mean_weight <= 130:
-        return
-    slope, intercept = np.polyfit(x.numpy(), y.numpy(), 1)  # the line the weights scatter around
-    if slope > 0 and abs(intercept) < 0.25 * abs(mean_weight):  # it runs through zero, near enough
-        raise Fail(
-            "data/no intercept",
-            f"the weights average {mean_weight:.1f} kg, {mean_weight / mean_height:.2f} times the heights: a "
-            "line without an intercept, weight = slope * height? Adults average about 60-95 kg: with your "
-            f"slope, about {slope:.2f} kg per cm, an intercept near {75 - slope * mean_height:.0f} kg puts "
-            "the mean near 75 kg",
-        )
-    if 130 < mean_weight <= 300:
-        raise Fail(
-            "data/pounds", f"the weights average {mean_weight:.1f}: pounds? Use kilograms (1 lb = 0.4536 kg)"
-        )
-    raise Fail("data/weights off", f"the weights average {mean_weight:.1f} kg: adults average about 60-95 kg")
 
 
 # === Problem 1: fit_line() ===
 # The line must be learned by gradient descent, and land on the least-squares line. Gradient
-# descent, as seen while fit_line() runs: any torch optimizer's step(), or any gradient autograd
-# computes (a loop that updates by hand counts). An exact formula (linreg.least_squares,
-# numpy.polyfit) does not, nor does a gradient worked out by hand: the exercise is PyTorch's.
-
-
-def fit_line_data() -> tuple[torch.Tensor, torch.Tensor]:
-    """The checker's own people: not the learner's data, so that a fit tuned to it cannot pass by luck."""
-    rng = np.random.default_rng(7)
-    heights = rng.normal(168.0, 9.0, size=(300, 1))
-    weights = 0.95 * heights - 88.0 + rng.normal(0.0, 10.0, size=(300, 1))
-    return torch.tensor(heights, dtype=torch.float32), torch.tensor(weights, dtype=torch.float32)
+# descent, as seen while fit_line() runs: any optimizer's step(), or any gradient autograd
+# computes (an update written by hand counts). An exact formula (linreg.least_squares,
+# numpy.polyfit) does not, nor does a gradient worked out on paper: the exercise is PyTorch's.
 
 
 def check_fit_line(fit_line: Callable) -> None:
-    heights, weights = fit_line_data()
+    rng = np.random.default_rng(7)  # the checker's own people: no fit tuned to the learner's data passes
+    heights = torch.tensor(rng.normal(168.0, 9.0, size=(300, 1)), dtype=torch.float32)
+    weights = 0.95 * heights - 88.0 + torch.tensor(rng.normal(0.0, 10.0, size=(300, 1)), dtype=torch.float32)
+    x, y = heights.double().flatten(), weights.double().flatten()
+    mean, sd, squared = x.mean().item(), x.std(correction=0).item(), (x**2).mean().item()
+    diverged = (
+        f"On raw heights (around {mean:.0f} cm) the loss curves {squared:,.0f} times more sharply along the "
+        "weight than along the bias (the mean squared height): a learning rate that moves the bias at a "
+        "useful pace makes the weight overshoot. Train on standardized heights (linreg.standardize), then "
+        "map the line back to cm (linreg.original_units)"
+    )
     with grading.recording() as record:
         try:
             value = fit_line(heights.clone(), weights.clone())
-        except DivergenceError as error:  # linreg.train() stops a diverging run
-            raise diverged(
-                str(error).split(":")[0], heights
-            ) from None  # 'the loss became inf at epoch 3 ...'
-    both = pair(value)
-    slope, intercept = (grading.number(v) for v in both) if both else (None, None)
-    if slope is None or intercept is None:
-        raise Fail(
-            "fit/not two numbers",
-            f"fit_line() must return two numbers, (slope, intercept); it returned {value!r:.60}",
-        )
-    if not (math.isfinite(slope) and math.isfinite(intercept)):  # a loop of one's own runs on to NaN
-        raise diverged("fit_line() returned NaN or infinity", heights)
-    exact_weight, exact_bias = least_squares(heights, weights)
-    exact_slope, exact_intercept = exact_weight.item(), exact_bias.item()
-    x, y = heights.double().flatten(), weights.double().flatten()
-    optimal, sd = optimal_loss(heights, weights), x.std(correction=0).item()
-
-    def excess(slope: float, intercept: float) -> float:
-        return torch.mean((slope * x + intercept - y) ** 2).item() / optimal - 1
-
-    def exact(slope: float, intercept: float) -> bool:
-        return excess(slope, intercept) <= TOLERANCE and math.isclose(slope, exact_slope, rel_tol=TOLERANCE)
-
-    if not record.trained:
-        if exact(slope, intercept):
+        except linreg.DivergenceError as error:  # linreg.train() stops a diverging run
             raise Fail(
-                "fit/exact formula",
-                "your line is the exact least-squares line, but the checker saw no gradient descent while "
-                "fit_line() ran: no optimizer stepped, and autograd computed no gradient (loss.backward(), "
-                "torch.autograd.grad). linreg.least_squares, like any exact formula, is the checker's "
-                "reference, not the answer: learn the line by training a model with optim.SGD",
-            )
+                "fit/diverged", f"training diverged ({str(error).split(':')[0]}). {diverged}"
+            ) from None
+    slope, intercept = (grading.number(v) for v in pair(value) or (None, None))
+    if slope is None or intercept is None:
+        raise Fail("fit/not two numbers", f"it must return (slope, intercept); it returned {value!r:.60}")
+    if not (math.isfinite(slope) and math.isfinite(intercept)):  # a loop of one's own runs on to NaN
+        raise Fail("fit/diverged", f"training diverged (it returned NaN or infinity). {diverged}")
+    a, b = (value.item() for value in linreg.least_squares(heights, weights))
+    excess = torch.mean((slope * x + intercept - y) ** 2).item() / linreg.optimal_loss(heights, weights) - 1
+    exact = excess <= TOLERANCE and math.isclose(slope, a, rel_tol=TOLERANCE)
+    if not (record.gradients or record.runs):
         raise Fail(
-            "fit/no training",
-            "the checker saw no gradient descent while fit_line() ran: no optimizer stepped, and autograd "
-            "computed no gradient (loss.backward(), torch.autograd.grad). Learn the line by training: a "
-            "model (LinearRegression(1, 1)), optim.SGD and a training loop, such as your train_loop()",
+            "fit/no gradient descent",
+            ("your line is exact, but " if exact else "")
+            + "the checker saw no gradient descent (no optimizer step, no autograd gradient): learn the line "
+            "by training a model; an exact formula such as linreg.least_squares is the checker's reference",
         )
-    if exact(slope, intercept):
+    if exact:
         return
     seen = (
-        f"your line has slope {slope:.4f} kg/cm and intercept {intercept:.2f} kg, the least-squares "
-        f"line {exact_slope:.4f} and {exact_intercept:.2f}"
+        f"your line has slope {slope:.4f} kg/cm, intercept {intercept:.2f} kg; least squares {a:.4f}, {b:.2f}"
     )
-    if exact(intercept, slope):
-        raise Fail(
-            "fit/swapped", f"{seen}: the same two numbers, the other way round. Return (slope, intercept)"
-        )
-    if near(slope, exact_slope * sd):
-        raise Fail(
-            "fit/standardized slope",
-            f"{seen}: your slope is the one for standardized heights (kg per standard deviation, "
-            f"{sd:.2f} cm): map it back to kg per cm with linreg.original_units(weight, bias, mean, std)",
-        )
-    if near(slope, exact_slope * sd**2):
-        raise Fail(
+    w, bias = a * sd, y.mean().item()  # the least-squares line on standardized heights
+    mistakes = {  # what each mistake in mapping the line back to cm returns, and what to say
+        (b, a): ("fit/swapped", "the same two numbers, the other way round: return (slope, intercept)"),
+        (w, bias): ("fit/not mapped back", "the line for standardized heights: linreg.original_units"),
+        (a, bias): ("fit/not mapped back", "the intercept is the standardized line's: bias - slope * mean"),
+        (a, bias - w * mean): (
+            "fit/not mapped back",
+            "the intercept subtracts the standardized weight * mean",
+        ),
+        (w * sd, bias - w * sd * mean): (
             "fit/slope times std",
-            f"{seen}: your slope is {sd**2:.1f} times too large, the square of the heights' standard "
-            f"deviation ({sd:.2f} cm). The weight learned on standardized heights is in kg per standard "
-            "deviation: divide it by the standard deviation to get kg per cm (slope = w / std), don't multiply",
-        )
-    mean_weight = y.mean().item()
-    if near(slope, exact_slope):
-        if near(intercept, mean_weight):
-            raise Fail(
-                "fit/standardized intercept",
-                f"{seen}: the slope is right but the intercept is the mean weight, the bias of the "
-                "standardized line. Map it back too: intercept = bias - slope * mean height",
-            )
-        raise Fail(
-            "fit/intercept off",
-            f"{seen}: the slope is right, the intercept is not. Either it was mapped back wrongly "
-            "(intercept = bias - slope * mean height, with the slope in kg per cm), or training stopped "
-            "before the intercept converged (on raw heights it moves far slower than the slope)",
-        )
-    if abs(slope) < 0.05 * abs(exact_slope) and near(intercept, mean_weight):
+            f"the slope is {sd**2:.1f} times too large, the heights' variance: divide the standardized "
+            f"weight by the standard deviation ({sd:.2f} cm), don't multiply",
+        ),
+    }
+    for line, (key, hint) in mistakes.items():
+        if all(math.isclose(got, wrong, rel_tol=0.02) for got, wrong in zip((slope, intercept), line)):
+            raise Fail(key, f"{seen}: {hint}")
+    if abs(slope) < 0.05 * abs(a) and math.isclose(intercept, bias, rel_tol=0.02):
         raise Fail(
             "fit/flat line",
-            f"{seen}: your line is flat at the mean weight. Training finds that line when the loss compares "
-            "every prediction with every target, as MSELoss does for predictions of shape (N,) against "
-            "targets of shape (N, 1) (it broadcasts them to (N, N)). Give both the shape (N, 1): don't "
-            "squeeze() one of them",
+            f"{seen}: flat at the mean weight, what MSELoss trains towards for predictions of shape (N,) "
+            "against targets (N, 1): keep both (N, 1)",
         )
     raise Fail(
         "fit/not least squares",
-        f"{seen}; its MSE is {100 * excess(slope, intercept):.1f} % higher. Either training stopped before "
-        "it converged (train longer, or with a larger learning rate, on standardized heights), or the line "
-        "was mapped back to cm wrongly (slope = w / std, intercept = b - slope * mean)",
-    )
-
-
-def near(a: float, b: float) -> bool:
-    return math.isclose(a, b, rel_tol=0.02)
-
-
-def diverged(detail: str, heights: torch.Tensor) -> Fail:
-    """The MSE's curvature along the weight is 2 mean(height^2), along the bias 2 (linreg.mse_hessian)."""
-    x = heights.double()
-    return Fail(
-        "fit/diverged",
-        f"training diverged ({detail}). On raw heights (around {x.mean().item():.0f} cm) the loss curves about "
-        f"{(x**2).mean().item():,.0f} times more sharply along the weight than along the bias (that factor is "
-        "the mean squared height), so a learning rate that moves the bias at a useful pace makes each step of "
-        "the weight overshoot, further every time. Standardize the heights (linreg.standardize), train on "
-        "those, then map the line back to cm (linreg.original_units)",
+        f"{seen}; its MSE is {100 * excess:.1f} % higher. Either training stopped before it converged "
+        "(train longer, or faster on standardized heights), or the line was mapped back to cm wrongly "
+        "(slope = w / std, intercept = b - slope * mean)",
     )
 
 
 # === Problem 2, SGD against Adam: compare_optimizers() ===
-# From the lesson's start (linreg.lesson_model()) on its data, so that the numbers a hint quotes
-# are the lesson's: SGD at its learning rate, 0.01, ends 3.7 % above the optimal loss there too.
-# The checker records every optimizer that steps during the call (momentum, betas, a scheduler
-# are the learner's to choose), and traces each returned history to the run whose parameters
-# give exactly those losses. A history no recorded run explains (mini-batches, hand-written
-# updates) is graded on its own properties.
+# From the lesson's start, on its data: SGD at the lesson's learning rate ends 3.7 % above the
+# optimal loss here too. Every optimizer that steps during the call is recorded, with its model's
+# loss before and after each step, so that each history returned is traced to the run that made it
+# (its momentum, betas or scheduler are the learner's to choose). A history no run explains
+# (mini-batches, hand-written updates) is graded on what it shows.
 
-COMPARE_EPOCHS, OTHER_EPOCHS = LESSON_EPOCHS, 200  # the second call checks that `epochs` is used
-RESULT = '{"SGD": (lr, losses), "Adam": (lr, losses)}'
+COMPARE_EPOCHS, OTHER_EPOCHS = linreg.LESSON_EPOCHS, 200  # the second call: is `epochs` used?
 
 
 def check_compare_optimizers(compare_optimizers: Callable) -> None:
-    inputs, targets = distance_time_data()
-    start, optimal = lesson_model(), optimal_loss(inputs, targets)
-    result, record = call(compare_optimizers, start, inputs, targets, COMPARE_EPOCHS, keep_parameters=True)
-    for name in OPTIMIZERS:
-        lr, losses = entry(result, name)
-        if (
-            not all(map(math.isfinite, losses)) or losses[-1] > losses[0]
-        ):  # before the length: it may stop early
-            raise Fail("compare/diverged", diverging(name, lr, losses, inputs))
-        one_per_epoch(losses, COMPARE_EPOCHS, f"the {name} run")
-        trace(name, lr, losses, start, inputs, targets, record)
-        if losses[-1] / optimal - 1 > TOLERANCE:
-            raise Fail("compare/not converged", not_converged(name, lr, losses[-1], optimal, inputs))
-    result, _ = call(compare_optimizers, start, inputs, targets, OTHER_EPOCHS)
-    for name in OPTIMIZERS:
-        losses = entry(result, name)[1]
+    inputs, targets = linreg.distance_time_data()
+    start, optimal = linreg.lesson_model(), linreg.optimal_loss(inputs, targets)
+    expected = nn.functional.mse_loss(start(inputs), targets).item()  # start's loss
+    limit = 2 / torch.linalg.eigvalsh(linreg.mse_hessian(inputs)).max().item()  # SGD diverges above it
+    result, runs = call(compare_optimizers, start, inputs, targets, COMPARE_EPOCHS)
+    for name, (lr, losses) in result.items():
+        cap = f"; above {limit:.4g} SGD diverges on this data" if name == "SGD" else ""
+        if not all(map(math.isfinite, losses)) or losses[-1] > losses[0]:  # before the count: it may stop
+            finite = len(list(itertools.takewhile(math.isfinite, losses)))
+            how = f"its loss grew from {losses[0]:.4g} to {losses[-1]:.4g}"
+            how = f"its loss became {losses[finite]} in epoch {finite + 1}" if finite < len(losses) else how
+            raise Fail(
+                "compare/diverged",
+                f"the {name} run at learning rate {lr:g} diverged ({how}{cap}): each step overshoots "
+                f"further than the last. Use a smaller learning rate: try {lr / 10:g}",
+            )
+        losses_of(losses, f"the {name} run", COMPARE_EPOCHS)
+        trace(name, lr, losses, expected, runs)
+        ratio = losses[-1] / optimal
+        if ratio - 1 > TOLERANCE:
+            above = f"{ratio:.1f} times" if ratio > 2 else f"{100 * (ratio - 1):.1f} %"
+            larger = [
+                v for v in (0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30) if lr < v < (limit if cap else 99)
+            ]
+            raise Fail(
+                "compare/not converged",
+                f"{name} at learning rate {lr:g} ends {above} above the optimal loss after {COMPARE_EPOCHS} "
+                f"epochs ({losses[-1]:.4g} against {optimal:.4g}), from the lesson's start and on its data: it "
+                f"has not converged. Try larger rates ({', '.join(map(str, larger[:3]))}{cap}), keep the fastest",
+            )
+    for name, (_, losses) in call(compare_optimizers, start, inputs, targets, OTHER_EPOCHS)[0].items():
         if len(losses) == COMPARE_EPOCHS:
             raise Fail(
-                "compare/ignores epochs",
-                f"asked for {OTHER_EPOCHS} epochs, compare_optimizers() returned {len(losses)} {name} losses, "
-                f"as for {COMPARE_EPOCHS} epochs: train for `epochs` epochs, the number it is given, not a fixed one",
+                "compare/ignores epochs", f"asked for {OTHER_EPOCHS} epochs, it returned {COMPARE_EPOCHS}"
             )
-        one_per_epoch(losses, OTHER_EPOCHS, f"the {name} run")
+        losses_of(losses, f"the {name} run", OTHER_EPOCHS)
 
 
-def call(compare_optimizers: Callable, start: nn.Module, inputs, targets, epochs: int, keep_parameters=False):
-    """The learner's result, a dict with both entries, and the training it did."""
-    before = copy.deepcopy(start.state_dict())
-    with grading.recording(keep_parameters) as record:
+def call(compare_optimizers: Callable, start: nn.Module, inputs, targets, epochs: int) -> tuple[dict, list]:
+    """The learner's result read as {name: (lr, losses)}, and the runs it trained, with their losses."""
+    before, model = copy.deepcopy(start.state_dict()), copy.deepcopy(start)
+
+    def measure(parameters: list[torch.Tensor]) -> float:  # the loss of start's model with these parameters
+        try:
+            with torch.no_grad():
+                for parameter, value in zip(model.parameters(), parameters, strict=True):
+                    parameter.copy_(value)
+                return nn.functional.mse_loss(model(inputs), targets).item()
+        except (ValueError, RuntimeError):  # a model of another shape: no run to trace
+            return math.nan
+
+    with grading.recording(measure if epochs == COMPARE_EPOCHS else None) as record:
         result = compare_optimizers(start, inputs.clone(), targets.clone(), epochs)
-    if not isinstance(result, dict):
-        raise Fail(
-            "compare/not a dict", f"compare_optimizers() must return {RESULT}; it returned {what(result)}"
-        )
-    for name in OPTIMIZERS:
-        if name not in result:
-            keys = ", ".join(map(repr, result)) or "none"
-            raise Fail(
-                "compare/missing entry",
-                f'the result has no "{name}" entry (its keys: {keys}): return {RESULT}',
-            )
     if any(not torch.equal(before[key], value) for key, value in start.state_dict().items()):
-        raise Fail(
-            "compare/changed start",
-            "compare_optimizers() changed `start`: train copies (copy.deepcopy(start)), so that both "
-            "optimizers begin from the same parameters",
-        )
-    return result, record
+        raise Fail("compare/changed start", "it changed `start`: train copies of it, copy.deepcopy(start)")
+    read = {}
+    for name in OPTIMIZERS:
+        entry = pair(result.get(name)) if isinstance(result, dict) else None
+        lr = grading.number(entry[0]) if entry else None
+        if lr is None or not lr > 0:
+            got = f"{what(result)}, {result!r:.40}"
+            got = f'"{name}": {result[name]!r:.40}' if isinstance(result, dict) and name in result else got
+            raise Fail("compare/result", f'return {{"SGD": (lr, losses), "Adam": (lr, losses)}}, not {got}')
+        read[name] = (lr, losses_of(entry[1], f"the {name} run"))
+    return read, list(record.runs.values())
 
 
-def entry(result: dict, name: str) -> tuple[float, list[float]]:
-    both = pair(result[name])
-    if both is None:
-        raise Fail(
-            "compare/not a pair",
-            f'result["{name}"] must be a pair (learning rate, losses); it is {what(result[name])}',
-        )
-    lr = grading.number(both[0])
-    if lr is None or not lr > 0:
-        raise Fail(
-            "compare/bad learning rate",
-            f'result["{name}"][0] must be the learning rate you used, a positive number; got {both[0]!r:.40}',
-        )
-    return lr, loss_list(both[1], f"the {name} run")
-
-
-def trace(name: str, lr: float, losses: list[float], start: nn.Module, inputs, targets, record) -> None:
-    """The history must come from a run that began at start, with the optimizer and rate returned for it."""
-    model = copy.deepcopy(start)  # to evaluate each recorded run's parameters
-
-    def history(states: list[list[torch.Tensor]]) -> list[float]:
-        if not math.isclose(
-            loss_at(model, states[-1], inputs, targets), losses[-1], rel_tol=1e-3, abs_tol=1e-7
-        ):
-            return []  # the last loss tells most runs apart at the cost of one evaluation
-        return [loss_at(model, state, inputs, targets) for state in states]
-
-    runs = [run for run in record.runs if len(run.before) == len(losses) and fits(run, start)]
-    source = next((run for run in runs if same(history(run.before), losses, rtol=1e-3)), None)
-    expected = loss_at(model, list(start.parameters()), inputs, targets)
-    if source is not None and not equal(source.before[0], list(start.parameters())):
-        previous = next(
-            (run for run in record.runs if run.after and equal(run.after, source.before[0])), None
-        )
-        if previous is not None:
-            raise Fail(
-                "compare/continued",
-                f"the {name} losses are those of your optim.{source.name} run at learning rate {rates(source)}, "
-                f"which began where your optim.{previous.name} run at learning rate {rates(previous)} ended, "
-                f"not at start (its first loss is {losses[0]:.6g}, start's {expected:.6g}): give every run a "
-                "fresh copy, copy.deepcopy(start), made inside the loop",
-            )
+def trace(name: str, lr: float, losses: list[float], expected: float, runs: list[grading.Run]) -> None:
+    """The history must come from a run begun at start (loss `expected`), of the optimizer and rate returned."""
+    source = next((run for run in runs if same(run.before, losses, rtol=1e-3)), None)
+    mine = [source] if source else [run for run in runs if isinstance(run.optimizer, OPTIMIZERS[name])]
     if not math.isclose(losses[0], expected, rel_tol=1e-4):
-        if any(same(history(run.before[1:] + [run.after]), losses, rtol=1e-3) for run in runs):
+        seen = f"the {name} losses begin at {losses[0]:.6g}, not at start's loss, {expected:.6g}"
+        ended = [
+            run
+            for run in runs
+            if source and run.after and math.isclose(run.after[-1], source.before[0], rel_tol=1e-6)
+        ]
+        if source is None and any(same(run.after, losses, rtol=1e-3) for run in runs):
             raise Fail(
-                "compare/one epoch ahead",
-                f"the {name} losses are one epoch ahead: each is the loss after that epoch's update. Keep the "
-                f"loss computed before optimizer.step(), so that the first is start's loss, {expected:.6g}",
+                "compare/one epoch ahead", f"{seen}: each is one epoch ahead: keep it from before step()"
             )
         if source is None and any(
-            equal(run.before[0], list(start.parameters()))
-            for run in runs
-            if isinstance(run.optimizer, OPTIMIZERS[name])
+            run.before and math.isclose(run.before[0], expected, rel_tol=1e-6) for run in mine
         ):
-            raise Fail(
-                "compare/not the MSE",
-                f"the {name} run began from start's parameters, but its first loss, {losses[0]:.6g}, is not their "
-                f"MSE, {expected:.6g}: keep the MSE (nn.MSELoss(), averaged over the examples) of each epoch, "
-                "computed before the update",
+            raise Fail("compare/not the MSE", f"{seen}, where the run began: keep nn.MSELoss() of each epoch")
+        fix = "train a copy of it, copy.deepcopy(start), for each run"
+        if ended:
+            fix = (
+                f"the run began where your optim.{ended[0].name} run at learning rate {rates(ended[0])} "
+                "ended: give every run a fresh copy, copy.deepcopy(start), made inside the loop"
             )
+        raise Fail("compare/not from start", f"{seen}: {fix}")
+    if source is not None and not isinstance(source.optimizer, OPTIMIZERS[name]):
         raise Fail(
-            "compare/not from start",
-            f"the {name} run did not begin from start's parameters (its first loss is {losses[0]:.6g}, start's "
-            f"is {expected:.6g}): train a copy, copy.deepcopy(start), for each optimizer",
+            "compare/wrong optimizer", f'the "{name}" losses are those of your optim.{source.name} run'
         )
-    if source is not None:
-        if not isinstance(source.optimizer, OPTIMIZERS[name]):
-            raise Fail(
-                "compare/wrong optimizer",
-                f'the losses you return as "{name}" are those of your optim.{source.name} run: train the '
-                f'"{name}" run with optim.{name}',
-            )
-        if not uses(source, lr):
-            raise Fail(
-                "compare/learning rate mismatch",
-                f"the {name} losses are those of your optim.{source.name} run at learning rate {rates(source)}, "
-                f"but you return {lr:g}: return the learning rate of the run whose losses you return",
-            )
-        return
-    named = [run for run in record.runs if isinstance(run.optimizer, OPTIMIZERS[name])]
-    if named and not any(uses(run, lr) for run in named):
+    if mine and not any(math.isclose(lr, rate, rel_tol=1e-6) for run in mine for rate in run.rates):
+        trained = f"optim.{source.name} run at {rates(source)}" if source else ", ".join(map(rates, mine))
         raise Fail(
-            "compare/learning rate not used",
-            f"you return {lr:g} as the {name} learning rate, but no optim.{name} you trained had it (yours: "
-            f"{', '.join(dict.fromkeys(map(rates, named)))}): return the learning rate you trained with",
+            "compare/learning rate", f"you return {lr:g} as the {name} learning rate, but trained: {trained}"
         )
 
 
 def rates(run: grading.Run) -> str:
     return " and ".join(f"{rate:g}" for rate in dict.fromkeys(run.rates))
-
-
-def equal(a: list[torch.Tensor], b: list[torch.Tensor]) -> bool:
-    return len(a) == len(b) and all(torch.equal(p, q) for p, q in zip(a, b))
-
-
-def uses(run: grading.Run, lr: float) -> bool:
-    return any(math.isclose(lr, rate, rel_tol=1e-6) for rate in run.rates)
-
-
-def fits(run: grading.Run, model: nn.Module) -> bool:
-    """Whether the run's parameters are a model like start: the same tensors' shapes, in order."""
-    return bool(run.before) and [p.shape for p in run.before[0]] == [p.shape for p in model.parameters()]
-
-
-def sgd_limit(inputs: torch.Tensor) -> float:
-    """The largest learning rate at which full-batch SGD on the MSE converges: 2 / its largest curvature."""
-    return 2 / torch.linalg.eigvalsh(mse_hessian(inputs)).max().item()
-
-
-def diverging(name: str, lr: float, losses: list[float], inputs: torch.Tensor) -> str:
-    finite = list(itertools.takewhile(math.isfinite, losses))
-    how = f"its loss grew from {losses[0]:.4g} to {losses[-1]:.4g}"
-    if len(finite) < len(losses):
-        how = f"its loss became {losses[len(finite)]} in epoch {len(finite) + 1}"
-    why = (
-        f"SGD moves each parameter by the learning rate times its gradient, and above {sgd_limit(inputs):.4g} "
-        "on this data each step overshoots the minimum by more than the last"
-        if name == "SGD"
-        else f"Adam moves each parameter by about the learning rate per step, and steps of {lr:g} throw it "
-        "far past the minimum"
-    )
-    return f"the {name} run at learning rate {lr:g} diverged ({how}): {why}. Use a smaller learning rate: try {lr / 10:g}"
-
-
-def not_converged(name: str, lr: float, final: float, optimal: float, inputs: torch.Tensor) -> str:
-    ratio = f"{final / optimal:.1f} times" if final > 2 * optimal else f"{100 * (final / optimal - 1):.1f} %"
-    seen = (
-        f"{name} at learning rate {lr:g} ends {ratio} above the optimal loss after {COMPARE_EPOCHS} epochs "
-        f"({final:.4g} against {optimal:.4g}), from the lesson's start and on its data: it has not converged. "
-    )
-    decade = math.floor(math.log10(lr))  # the next values of 0.01, 0.03, 0.1, 0.3, 1, 3...
-    larger = [m * 10.0**e for e in range(decade, decade + 3) for m in (1, 3) if m * 10.0**e > lr * (1 + 1e-9)]
-    if name == "Adam":
-        return seen + (
-            "Adam moves each parameter by about lr per step, however large the gradient, so a small learning "
-            f"rate crawls. Try larger ones ({', '.join(f'{v:g}' for v in larger[:3])}) and keep the fastest"
-        )
-    limit = sgd_limit(inputs)
-    below = [f"{v:g}" for v in larger if v < limit][:3]
-    return seen + (
-        "SGD moves each parameter by the learning rate times its gradient, so a larger learning rate gets "
-        f"there in fewer epochs, up to a limit set by the data, here {limit:.4g}, above which each step "
-        f"overshoots and the loss explodes. Try larger ones below it ({', '.join(below)}) and keep the fastest"
-    )
 
 
 # === The problems, in the order graded and reported ===
@@ -887,8 +463,8 @@ class Problem(NamedTuple):
     check: Callable[[Callable], None]
 
 
-# train_loop() first: answers to problems 1 and 2 may call it, and a broken loop would make
-# their checks fail for reasons that are not theirs.
+# train_loop() first: answers to problems 1 and 2 may call it, and a broken loop would fail their
+# checks for reasons that are not theirs.
 PROBLEMS = [
     Problem("train_loop", 3, check_train_loop),
     Problem("plot_loss_curves", 3, check_plot_loss_curves),
@@ -906,62 +482,48 @@ def plan() -> dict:
     return {"order": [(p.function, p.problem) for p in PROBLEMS], "titles": TITLES, "note": NOTE}
 
 
-def grade(
-    namespace: dict,
-    names: list[str] | None = None,
-    loop: str = "",
-    starting: Callable[[str], object] = lambda name: None,
-) -> Iterator[Verdict]:
-    """The verdict on each function of the namespace (or those in `names`), in PROBLEMS order.
-
-    loop: train_loop()'s verdict from an earlier process ("passed", "failed" or "timed out").
-    """
+def grade(namespace: dict, names: list[str] | None = None, loop: str = "") -> Iterator[Verdict]:
+    """The verdict on each function of the namespace (or those in `names`), in PROBLEMS order, with what
+    its code printed. loop: train_loop()'s verdict in an earlier process (check.loop_state())."""
     for problem in PROBLEMS:
         if names is None or problem.function in names:
-            starting(problem.function)
-            verdict = grade_one(namespace, problem.function, loop)
-            if problem.function == "train_loop":
-                loop = "passed" if verdict.passed else "failed"
+            printed = Printed()
+            with grading.in_place(printed):
+                verdict = printed.into(grade_one(namespace, problem.function, loop))
+            loop = loop_state(verdict) if problem.function == "train_loop" else loop
             yield verdict
 
 
 def grade_one(namespace: dict, name: str, loop: str = "") -> Verdict:
     """The verdict on one function. Where it calls a failing train_loop(), that is what it is told."""
-    problem, files = CHECKS[name], grading.learner_files(namespace)
+    problem = CHECKS[name]
     refuse = "train_loop() ran past its time limit" if loop == "timed out" else ""
     with grading.calls_to(namespace, "train_loop", refuse) as calls:
-        verdict = grading.run_check(problem.check, namespace.get(name), name, problem.problem, files)
+        verdict = grading.run_check(problem.check, namespace, name, problem.problem)
     if verdict.passed or name == "train_loop" or not calls:
         return verdict
-    if not loop:  # not graded yet: grade it now, so that the hint is the one the whole file would get
-        loop = "passed" if grade_one(namespace, "train_loop").passed else "failed"
+    if not loop:  # not graded yet: grade it now, so that the hint is the one the whole file gets
+        loop = loop_state(grade_one(namespace, "train_loop"))
     if loop == "passed":
         return verdict
-    return Verdict(
-        name,
-        problem.problem,
-        False,
-        "it calls your train_loop(), which fails its own check (problem 3): fix train_loop() first; until "
-        "that passes, this check cannot tell whether anything else is wrong",
-        "loop fails first",
+    hint = (
+        "it calls your train_loop(), which fails its own check: until that passes, this one cannot tell more"
     )
+    return Verdict(name, problem.problem, False, hint, "loop fails first")
 
 
 def check(function: Callable, time_limit: float = TIME_LIMIT) -> None:
-    """Check one function in place, as a notebook's check cell does: print its verdict as the command would.
-
-    The time limit needs a timer signal: on Windows there is none, and a check runs until it ends.
-    """
+    """Check one function in place, as a notebook's check cell does, and print its verdict as the command
+    would. The time limit needs a timer signal: on Windows there is none, and a check runs until it ends."""
     name = getattr(function, "__name__", "")
     if name not in CHECKS:
-        print(f"check() grades one of {', '.join(CHECKS)}: pass the function itself, check(train_loop)")
-        return
-    namespace = getattr(function, "__globals__", {name: function})
+        return print(f"check() grades one of {', '.join(CHECKS)}: pass it the function, check(train_loop)")
+    namespace = getattr(function, "__globals__", {})  # a notebook's: where its other functions are
+    namespace = namespace if namespace.get(name) is function else {name: function}
     printed = Printed()
     try:
-        with grading.captured(printed), grading.time_limit(time_limit):
+        with grading.in_place(printed, time_limit):
             verdict = grade_one(namespace, name)
     except grading.OutOfTime:
-        hint = time_limit_hint(time_limit, f"check({name}, time_limit=SECONDS)")
-        verdict = Verdict(name, CHECKS[name].problem, False, hint, "time limit")
+        verdict = timed_out(name, CHECKS[name].problem, time_limit, f"check({name}, time_limit=SECONDS)")
     print(verdict_line(printed.into(verdict)))
