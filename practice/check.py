@@ -5,11 +5,10 @@
     python practice/check.py --time-limit 120 FILE   # allow each check 120 s instead of 60
 
 The checks are in problems.py. This command imports only the standard library: a child process
-imports torch and the file once and runs the checks. When one runs past its time limit or stops
-Python, the command ends that process, reports the check, and grades the rest in a fresh one. Of a
-notebook, the code cells are graded, not those tagged "check". grade_file() is for other programs.
-
-Exit status: 0 when everything passes, 1 when something fails, 2 when FILE cannot be loaded.
+imports torch and the file once and runs the checks; when one runs past its time limit or stops
+Python, the command ends that process and grades the rest in a fresh one. Of a notebook, the code
+cells are graded, not those tagged "check". grade_file() is for other programs. Exit status: 0 when
+everything passes, 1 when something fails, 2 when FILE cannot be loaded.
 """
 
 from __future__ import annotations
@@ -52,9 +51,6 @@ class Printed(io.TextIOBase):
     def __init__(self) -> None:
         self.lines, self.shown, self.partial = 0, [], ""
 
-    def writable(self) -> bool:
-        return True
-
     def write(self, text: str) -> int:
         *complete, self.partial = (self.partial + text).split("\n")
         self.lines += len(complete)
@@ -73,7 +69,7 @@ def counted(n: int, noun: str, plural: str = "") -> str:
 
 def printed_note(lines: int, shown: tuple[str, ...] | list[str], before: str, after: str) -> str:
     """'[it printed 12 lines, the first 3 below]' (between before and after), then those lines."""
-    which = "" if lines == len(shown) else f", the first {len(shown)} below"
+    which = f", the first {len(shown)} below" if lines > len(shown) else ""
     return f"{before}it printed {counted(lines, 'line')}{which}{after}" + "".join(
         f"\n        | {s}" for s in shown
     )
@@ -100,24 +96,19 @@ def loop_state(verdict: Verdict | None) -> str:
 
 
 class TextReport:
-    """The command's report, printed as grading goes: each verdict under its problem's heading."""
+    """The command's report, printed as grading goes."""
 
     def __init__(self, created: bool = False) -> None:
-        self.created, self.titles, self.problem = created, {}, None
+        self.created = created
 
-    def loaded(self, shown: str, printed: tuple[int, list[str]], plan: dict) -> None:
+    def loaded(self, shown: str, printed: tuple[int, list[str]]) -> None:
         if self.created:
             print(f"created {shown} from the template: write your answers there")
         print(f"Checking {shown}")
         if printed[0]:
             print(printed_note(*printed, "(while loading, ", ")"))
-        print(f"\n{plan['note']}", flush=True)
-        self.titles = plan["titles"]
 
     def verdict(self, verdict: Verdict) -> None:
-        if verdict.problem != self.problem:
-            self.problem = verdict.problem
-            print(f"Problem {verdict.problem}, {self.titles[verdict.problem]}")
         print(f"  {verdict_line(verdict)}", flush=True)
 
 
@@ -127,24 +118,21 @@ def read_source(path: Path, shown: str) -> list[tuple[str, str]]:
         pieces = [(shown, path.read_text(encoding="utf-8"))]
         if path.suffix == ".ipynb":
             cells = enumerate(json.loads(pieces[0][1])["cells"], 1)
-            code = [
-                (n, "".join(c["source"])) for n, c in cells if c["cell_type"] == "code" and not is_check(c)
+            tagged = [
+                (n, cell, cell["metadata"].get("tags", []))
+                for n, cell in cells
+                if cell["cell_type"] == "code"
             ]
-            pieces = [(f"{shown} (cell {number})", python(source)) for number, source in code]
-        for name, source in pieces:
-            compile(source, name, "exec")
+            pieces = [
+                (f"{shown} (cell {n})", python("".join(c["source"])))
+                for n, c, tags in tagged
+                if CHECK_TAG not in tags
+            ]
     except FileNotFoundError:
         raise LoadError(f"no such file: {shown}") from None
-    except SyntaxError as error:  # (a null byte too: no line then)
-        line = f", line {error.lineno}" if error.lineno else ""
-        raise LoadError(f"{error.filename or shown}{line}: syntax error: {error.msg}") from None
     except (OSError, ValueError, KeyError, TypeError) as error:  # a folder, not text, not a notebook
         raise LoadError(f"cannot read {shown}: {error}") from None
     return pieces
-
-
-def is_check(cell: dict) -> bool:
-    return CHECK_TAG in cell.get("metadata", {}).get("tags", [])
 
 
 def python(cell: str) -> str:
@@ -152,75 +140,62 @@ def python(cell: str) -> str:
     return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in cell.split("\n"))
 
 
-# --- Grading in a child process ---
-
-
 def child(connection, path: str, names: list[str] | None, loop: str) -> None:
     """The child process: import the checks and the file once, run the checks, and send the parent
-    ("started", shown path, plan), then ("loaded", printed) or ("load error", why), then ("verdict",
-    fields) per check. What the learner's code prints is counted here, as in a notebook."""
-    try:
-        import matplotlib
+    ("started", shown path, [(function, problem)...]), then ("loaded", printed) or ("load error", why),
+    then ("verdict", fields) per check. What the learner's code prints is counted here."""
+    import matplotlib
 
-        matplotlib.use("Agg")  # the learner's plt.show() must neither open a window nor wait
-        # Under spawn this file runs here as __mp_main__: check, as grading imports it, is another copy.
-        from check import LoadError, Printed, read_source
-        from grading import in_place, load, warm_up
-        from problems import grade, plan
+    matplotlib.use("Agg")  # the learner's plt.show() must neither open a window nor wait
+    # Under spawn this file runs here as __mp_main__: check, as grading imports it, is another copy.
+    from check import LoadError, Printed, loop_state, read_source
+    from grading import in_place, load, warm_up
+    from problems import PROBLEMS, grade_one
 
-        from linreg import display_path
-    except ImportError as error:
-        return connection.send(("load error", f"the checker cannot start: {error}"))
+    from linreg import display_path
+
     warm_up()
     shown, printed = display_path(Path(path)), Printed()
-    connection.send(("started", shown, plan()))
+    connection.send(("started", shown, [(name, number) for name, (number, _) in PROBLEMS.items()]))
     try:
         with in_place(printed):
             namespace = load(read_source(Path(path), shown), Path(path))
     except LoadError as error:
         return connection.send(("load error", str(error)))
     connection.send(("loaded", (printed.lines, printed.shown)))
-    for verdict in grade(namespace, names, loop):
+    for name in [name for name in PROBLEMS if names is None or name in names]:
+        printed = Printed()
+        with in_place(printed):
+            verdict = printed.into(grade_one(namespace, name, loop))
+        loop = loop_state(verdict) if name == "train_loop" else loop
         connection.send(("verdict", asdict(verdict)))
 
 
-def grade_file(
-    path: Path,
-    functions: list[str] | None = None,
-    time_limit: float = TIME_LIMIT,
-    report: TextReport | None = None,
-) -> list[Verdict]:
-    """Grade a .py or .ipynb file: a Verdict per function (or per one of `functions`), in grading order.
-
-    Tells `report` as grading goes. Raises LoadError when the file cannot be loaded.
-    """
+def grade_file(path: Path, functions=None, time_limit: float = TIME_LIMIT, report=None) -> list[Verdict]:
+    """Grade a .py or .ipynb file: a Verdict per function (or per one of `functions`), in grading order,
+    telling `report` (a TextReport) as it goes. Raises LoadError when the file cannot be loaded."""
     verdicts: dict[str, Verdict] = {}
-    plan: dict[str, int] = {}  # function -> its problem, in grading order, as the first child says
+    plan: dict[str, int] | None = None  # function -> its problem, in grading order, as the first child says
     context = multiprocessing.get_context("spawn")  # the same on every system, and safe with torch
-    while not plan or len(verdicts) < len(plan):
-        todo = [name for name in plan if name not in verdicts] or functions
-        connection, theirs = context.Pipe(duplex=False)
+    while plan is None or len(verdicts) < len(plan):
+        todo = functions if plan is None else [name for name in plan if name not in verdicts]
         loop = loop_state(verdicts.get("train_loop"))  # which the checks of the functions calling it need
+        connection, theirs = context.Pipe(duplex=False)
         process = context.Process(target=child, args=(theirs, str(path), todo, loop), daemon=True)
         process.start()
         theirs.close()  # the child's copy is then the only one: its exit ends the pipe
         try:
             message = receive(connection, process, START_LIMIT)
             if message[0] != "started":
-                raise LoadError(
-                    message[1] if message[0] == "load error" else "the grading process did not start"
-                )
-            shown, order, message = message[1], message[2], receive(connection, process, time_limit)
+                raise LoadError(f"the grading process did not start ({message})")
+            _, shown, order = message
+            message = receive(connection, process, time_limit)
             if message[0] != "loaded":
                 raise LoadError(not_loaded(shown, message, time_limit))
-            if not plan:
-                plan = {
-                    name: number for name, number in order["order"] if functions is None or name in functions
-                }
-                if not plan:
-                    raise LoadError(f"no function to grade among {functions}")
+            if plan is None:
+                plan = {name: number for name, number in order if functions is None or name in functions}
                 if report:
-                    report.loaded(shown, message[1], order)
+                    report.loaded(shown, message[1])
             for name in [name for name in plan if name not in verdicts]:
                 message = receive(connection, process, time_limit)
                 graded = Verdict(**message[1]) if message[0] == "verdict" else None
@@ -280,9 +255,7 @@ def main(argv: list[str]) -> int:
     except LoadError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        return 130
-    print(f"{sum(v.passed for v in verdicts)} of {counted(len(verdicts), 'check')} pass.")
+    print(f"{sum(v.passed for v in verdicts)} of {len(verdicts)} checks pass.")
     return 0 if all(v.passed for v in verdicts) else 1
 
 

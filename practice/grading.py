@@ -30,11 +30,12 @@ TOLERANCE = 0.01  # a line or a run has converged within 1 % of the optimal loss
 
 
 class Fail(Exception):  # noqa: N818 (a verdict, not an error)
-    """A check failed: the key names the mistake (tests and class counts go by it), the message is the hint."""
+    """A check failed: Fail("key: hint"). The key, before the first ": ", names the mistake whatever numbers
+    the hint quotes (tests, and counts over a class, go by it); the rest is the hint."""
 
-    def __init__(self, key: str, hint: str) -> None:
+    def __init__(self, text: str) -> None:
+        self.key, _, hint = text.partition(": ")
         super().__init__(hint)
-        self.key = key
 
 
 class OutOfTime(BaseException):
@@ -45,11 +46,9 @@ class OutOfTime(BaseException):
 
 
 def what(value: object) -> str:
-    """A value in a few words: 'None', 'a dict', 'a tensor of shape (3,)'."""
-    if isinstance(value, (torch.Tensor, np.ndarray)):
-        return f"a {type(value).__name__.replace('ndarray', 'numpy array')} of shape {tuple(value.shape)}"
-    name = type(value).__name__
-    return "None" if value is None else f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+    """A value in a few words: 'None', 'a dict', 'a Tensor of shape (3,)'."""
+    shape = f" of shape {tuple(value.shape)}" if isinstance(value, (torch.Tensor, np.ndarray)) else ""
+    return "None" if value is None else f"a {type(value).__name__.replace('ndarray', 'numpy array')}{shape}"
 
 
 def number(value: object) -> float | None:
@@ -72,14 +71,14 @@ def losses_of(value: object, who: str, epochs: int | None = None) -> list[float]
     items = value.tolist() if isinstance(value, np.ndarray) and value.ndim == 1 else value
     listed = isinstance(items, (list, tuple))
     if isinstance(value, torch.Tensor) or listed and any(isinstance(v, torch.Tensor) for v in items):
-        raise Fail("losses", f"{who} returned tensors: keep loss.item(), a plain float, for each epoch")
+        raise Fail(f"losses: {who} returned tensors: keep loss.item(), a plain float, for each epoch")
     floats = [number(v) for v in items] if listed else [None]
     if None in floats:
         bad = f"{what(items[floats.index(None)])} among its losses" if listed else what(value)
-        raise Fail("losses", f"{who} returned {bad}: return a list with one float per epoch")
+        raise Fail(f"losses: {who} returned {bad}: return a list with one float per epoch")
     if epochs is not None and len(floats) != epochs:
         got = f"{counted(len(floats), 'loss', 'losses')} for {counted(epochs, 'epoch')}"
-        raise Fail("loss count", f"{who} returned {got}: keep exactly one per epoch")
+        raise Fail(f"loss count: {who} returned {got}: keep exactly one per epoch")
     return floats
 
 
@@ -122,10 +121,6 @@ class Run:
     rates: list[float]  # of each parameter group, at the first step
     before: list[float] = field(default_factory=list)
     after: list[float] = field(default_factory=list)
-
-    @property
-    def name(self) -> str:
-        return type(self.optimizer).__name__
 
 
 class Record:
@@ -189,13 +184,16 @@ def load(pieces: list[tuple[str, str]], path: Path) -> dict:
     for name, code in pieces:
         try:
             exec(compile(code, name, "exec"), module.__dict__)
+        except SyntaxError as error:  # (for a null byte, without a line)
+            line = f", line {error.lineno}" if error.lineno else ""
+            raise LoadError(f"{name}{line}: syntax error: {error.msg}") from None
         except (Exception, SystemExit) as error:  # any error of the learner's code, in one line
             raise LoadError(f"{name} failed while loading, {where(error, {name})}") from None
     return module.__dict__
 
 
 def where(error: BaseException, files: set[str]) -> str:
-    """'line 3 in fit_line(): ValueError: ...': the error and the learner's line it came from (or the last)."""
+    """'line 3 in fit_line(): ValueError: ...': the error at the learner's line it came from."""
     frames = traceback.extract_tb(error.__traceback__)
     frame = ([frame for frame in frames if frame.filename in files] or frames or [None])[-1]
     said = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
@@ -247,8 +245,7 @@ def calls_to(namespace: dict, name: str, refuse: str = "") -> Iterator[list[None
     """Record each call the learner's code makes to its function `name` (with `refuse`, a call raises
     RuntimeError(refuse) instead). Its functions find it in their globals, the namespace, where a
     wrapper sees every call, also through helpers."""
-    calls: list[None] = []
-    function = namespace.get(name)
+    calls, function = [], namespace.get(name)
 
     def recorded(*args: object, **kwargs: object) -> object:
         calls.append(None)
@@ -256,13 +253,11 @@ def calls_to(namespace: dict, name: str, refuse: str = "") -> Iterator[list[None
             raise RuntimeError(refuse)
         return function(*args, **kwargs)
 
-    if callable(function):
-        namespace[name] = recorded
+    namespace.update({name: recorded} if callable(function) else {})
     try:
         yield calls
     finally:
-        if callable(function):
-            namespace[name] = function
+        namespace.update({name: function} if callable(function) else {})
 
 
 @contextmanager

@@ -22,21 +22,22 @@ import copy
 
 import matplotlib.pyplot as plt
 import torch
+from matplotlib.figure import Figure
+from torch import nn, optim
+
+import linreg
+
+# %% tags=["check"]
+from problems import check
 
 # %% [markdown]
 # ## Problem 3: the loss curve
 #
 # Write the training loop yourself, keeping the loss of every epoch: zero the gradients,
 # predict, measure the loss, backpropagate, step.
+
 # %%
 from exercises import train_loop
-from matplotlib.figure import Figure
-
-# %% tags=["check"]
-from problems import check
-from torch import nn, optim
-
-import linreg
 
 # %% tags=["check"]
 check(train_loop)

@@ -1,10 +1,9 @@
 """The practice problems: a check per function, and PROBLEMS, their list in the order graded.
 
-A check runs the learner's function on data of its own and raises Fail(key, hint) beside the
-condition it finds broken; a check that returns has passed. It grades what the function does, not
-how it is written. A hint names a mistake where the evidence singles it out, and otherwise says
-what was seen beside the reference. Its numbers come from the lesson's start and data, or it says
-whose they are. To add a problem: write its check, and add it to PROBLEMS (its title to TITLES).
+A check runs the learner's function on data of its own and raises Fail("key: hint") beside the
+condition it finds broken. It grades what the function does, not how it is written. A hint names a
+mistake where the evidence singles it out, else it says what was seen; its numbers are the lesson's
+(its start, its data) or say whose. To add a problem: write its check, and add it to PROBLEMS.
 """
 
 from __future__ import annotations
@@ -12,23 +11,22 @@ from __future__ import annotations
 import copy
 import itertools
 import math
-from collections.abc import Callable, Iterator
-from typing import NamedTuple
+from collections.abc import Callable
 
+import grading
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
+from check import TIME_LIMIT, Printed, Verdict, loop_state, timed_out, verdict_line
+from grading import OPTIMIZERS, TOLERANCE, Fail, losses_of, pair, replay, same, what
 from matplotlib import axes, collections, figure, legend, lines
 from torch import nn, optim
 
-import grading
 import linreg
-from check import TIME_LIMIT, Printed, Verdict, loop_state, timed_out, verdict_line
-from grading import OPTIMIZERS, TOLERANCE, Fail, losses_of, pair, replay, same, what
 
 # === Problem 3, the loss curve: train_loop() ===
-# Its losses, from the lesson's start, against the lesson's loop replayed; where they differ, what
-# the loop did with the model and the optimizer it was given tells which mistake it made.
+# Its losses from the lesson's start against the lesson's loop; where they differ, what the loop did
+# with the model and the optimizer it was given tells which mistake it made.
 
 
 def check_train_loop(train_loop: Callable) -> None:
@@ -39,8 +37,8 @@ def check_train_loop(train_loop: Callable) -> None:
     steps, forwards, arrived = [], [], []  # per step: (a gradient arrived since the last, one is not zero)
 
     def stepping(*_: object) -> None:
-        gradients = [p.grad for p in model.parameters() if p.grad is not None]
-        steps.append((bool(arrived), any(bool(g.any()) for g in gradients)))
+        held = [p.grad for p in model.parameters() if p.grad is not None]
+        steps.append((bool(arrived), any(bool(gradient.any()) for gradient in held)))
         arrived.clear()
 
     hooks = [p.register_post_accumulate_grad_hook(arrived.append) for p in model.parameters()]
@@ -53,81 +51,70 @@ def check_train_loop(train_loop: Callable) -> None:
     expected, trained = replay(start, "SGD", lr, inputs, targets, epochs)
     agree = grading.agreeing(losses, expected)
     matched = "only the first loss matches" if agree == 1 else f"the first {agree} losses match"
-    with torch.no_grad():  # predictions of shape (N,) against targets (N, 1): a mean over (N, N) pairs
-        broadcast = torch.mean((start(inputs).reshape(-1) - targets) ** 2).item()
     if same(losses, replay(start, "SGD", lr, inputs, targets, epochs, no_zero_grad=True)[0]):
         raise Fail(
-            "loop/no zero_grad",
-            f"{matched} the reference, then they differ: did you call optimizer.zero_grad()? "
-            "Gradients add up from one backward() to the next",
+            f"loop/no zero_grad: {matched} the reference, then they differ: did you call "
+            "optimizer.zero_grad()? Gradients add up from one backward() to the next"
         )
     if not same(losses, expected) and same(losses[:-1], expected[1:]):
-        raise Fail("loop/one epoch ahead", "your losses are one epoch ahead: keep each from before step()")
-    # The first loss is the given model's, before any update: where it differs, the loss is wrong.
-    if math.isclose(losses[0], n * expected[0], rel_tol=1e-4):
-        raise Fail("loop/summed loss", f"the first loss is {n} times the MSE: MSELoss(reduction='sum')?")
-    if math.isclose(losses[0], broadcast, rel_tol=1e-4):
+        raise Fail("loop/one epoch ahead: your losses are one epoch ahead: keep each from before step()")
+    with torch.no_grad():  # predictions of shape (N,) against targets (N, 1): a mean over (N, N) pairs
+        broadcast = torch.mean((start(inputs).reshape(-1) - targets) ** 2).item()
+    if math.isclose(losses[0], broadcast, rel_tol=1e-4):  # the first loss is the given model's
         raise Fail(
-            "loop/broadcast shapes",
-            f"the first loss, {losses[0]:.6g}, is MSELoss's for predictions of shape ({n},) and targets "
-            f"({n}, 1), or the other way round, broadcast to ({n}, {n}): keep both ({n}, 1)",
+            f"loop/broadcast shapes: the first loss, {losses[0]:.6g}, is MSELoss's for predictions of shape "
+            f"({n},) and targets ({n}, 1), or the reverse, broadcast to ({n}, {n}): keep both ({n}, 1)"
         )
     if not math.isclose(losses[0], expected[0], rel_tol=1e-4):
         raise Fail(
-            "loop/wrong first loss",
-            f"the first loss is {losses[0]:.6g}, the given model's MSE {expected[0]:.6g}: use nn.MSELoss() "
-            "on model(inputs) and targets, with the model passed in",
+            f"loop/wrong first loss: the first loss is {losses[0]:.6g}, the given model's MSE "
+            f"{expected[0]:.6g}: train the model given, with nn.MSELoss() on model(inputs) and targets"
         )
     if not same(losses, expected):  # the loss is right, the updates are not
         if not steps:
-            raise Fail("loop/never stepped", "optimizer.step() of the optimizer you are given never ran")
+            raise Fail("loop/never stepped: optimizer.step() of the optimizer you are given never ran")
         if not any(got for got, _ in steps):
             why = "loss.backward() never ran"
             if forwards and not any(forwards):
                 why = "model(inputs) ran with gradients off (under torch.no_grad()?)"
             elif record.gradients:
-                why = (
-                    "loss.backward() ran, but the loss was cut off from the parameters (.detach(), .item()?)"
-                )
-            raise Fail("loop/no gradients", f"the loss never changes, because {why}")
+                why = "loss.backward() ran, but the loss was cut off from the parameters (.detach()?)"
+            raise Fail(f"loop/no gradients: the loss never changes, because {why}")
         if not steps[0][0]:
-            raise Fail("loop/step before backward", "optimizer.step() runs before loss.backward(): swap them")
+            raise Fail("loop/step before backward: optimizer.step() runs before loss.backward(): swap them")
         if not steps[0][1]:
-            raise Fail(
-                "loop/gradients wiped", "zero_grad() wipes the gradients between backward() and step()"
-            )
+            raise Fail("loop/gradients wiped: zero_grad() wipes the gradients between backward() and step()")
         raise Fail(
-            "loop/differs later",
-            f"{matched} the reference, then they differ: each epoch must do zero_grad(), forward, loss, "
-            "backward(), step(), once each, in that order",
+            f"loop/differs later: {matched} the reference, then they differ: each epoch must do zero_grad(), "
+            "forward, loss, backward(), step(), once each, in that order"
         )
-    if not all(torch.allclose(p, q, atol=1e-5) for p, q in zip(model.parameters(), trained.parameters())):
-        raise Fail("loop/trained a copy", "the losses are right, but the model you were given is untrained")
+    if not all(
+        torch.allclose(p, q, atol=1e-5) for p, q in zip(model.parameters(), trained.parameters(), strict=True)
+    ):
+        raise Fail("loop/trained a copy: the losses are right, but the model you were given is untrained")
     model = copy.deepcopy(start)  # a hand-written SGD step matches too; only optimizer.step() does Adam's
     returned = train_loop(model, optim.Adam(model.parameters(), lr=0.1), inputs, targets, epochs)
     if not same(losses_of(returned, "train_loop()"), replay(start, "Adam", 0.1, inputs, targets, epochs)[0]):
-        raise Fail("loop/not the optimizer's step", "it matches with SGD, not Adam: use optimizer.step()")
+        raise Fail("loop/not the optimizer's step: it matches with SGD, not Adam: use optimizer.step()")
 
 
 # === Problem 3: plot_loss_curves() ===
-# Graded on what the figure shows, however it is drawn: the curves on any axes of the figure, by
-# any artist (plot, semilogy, step, scatter); the labels, title and legend the axes' or the
-# figure's; the reference line axhline, hlines, axline or a plotted constant.
+# Graded on what the figure shows, however it is drawn: the curves on any axes, by any artist; labels,
+# title and legend the axes' or the figure's; the reference line axhline, hlines, axline or a constant.
 
 
 def check_plot_loss_curves(plot_loss_curves: Callable) -> None:
     inputs, targets = linreg.distance_time_data()
     start, optimal = linreg.lesson_model(), linreg.optimal_loss(inputs, targets)
-    histories = {name: replay(start, name, lr, inputs, targets, 30)[0] for name, lr in OPTIMIZERS_LR}
+    histories = {
+        name: replay(start, name, lr, inputs, targets, 30)[0] for name, lr in (("SGD", 0.01), ("Adam", 0.1))
+    }
     before = set(plt.get_fignums())
     try:
         check_figure(plot_loss_curves(copy.deepcopy(histories), optimal), histories, optimal)
     finally:  # its figures, and only those: a notebook has figures of its own
         for number in set(plt.get_fignums()) - before:
             plt.close(number)
-
-
-OPTIMIZERS_LR = (("SGD", 0.01), ("Adam", 0.1))  # the histories plotted
 
 
 def y_values(artist: object) -> list[np.ndarray]:
@@ -150,7 +137,7 @@ def y_values(artist: object) -> list[np.ndarray]:
 def check_figure(fig: object, histories: dict[str, list[float]], optimal: float) -> None:
     if not isinstance(fig, figure.Figure):
         got = "the Axes: return its Figure, ax.figure" if isinstance(fig, axes.Axes) else what(fig)
-        raise Fail("figure/not a figure", f"plot_loss_curves() returned {got}, not the matplotlib Figure")
+        raise Fail(f"figure/not a figure: plot_loss_curves() returned {got}, not the matplotlib Figure")
     every = list(dict.fromkeys(fig.findobj(axes.Axes)))
     drawn = [(ax, y) for ax in every for artist in ax.get_children() for y in y_values(artist)]
 
@@ -159,36 +146,34 @@ def check_figure(fig: object, histories: dict[str, list[float]], optimal: float)
 
     for name, losses in histories.items():
         if not showing(losses) and any(showing(log(losses).tolist()) for log in (np.log10, np.log)):
-            raise Fail("figure/log of losses", f"you plotted log({name!r} losses): use a log axis instead")
+            raise Fail(f"figure/log of losses: you plotted log({name!r} losses): use a log axis instead")
         if not showing(losses):
-            raise Fail("figure/missing curve", f"nothing on the figure shows the {name!r} losses given")
+            raise Fail(f"figure/missing curve: nothing on the figure shows the {name!r} losses given")
     places = [{tuple(ax.get_position().bounds) for ax in showing(losses)} for losses in histories.values()]
     if not set.intersection(*places):  # twins, or axes drawn over each other, make one plot
-        raise Fail("figure/separate axes", "the curves are on different axes: draw them on one, to compare")
-    if not any(ax.get_xlabel().strip() for ax in every) and not fig.get_supxlabel().strip():
-        raise Fail("figure/no axis label", "the plot has no x-axis label: ax.set_xlabel('epoch')")
-    if not any(ax.get_ylabel().strip() for ax in every) and not fig.get_supylabel().strip():
-        raise Fail("figure/no axis label", "the plot has no y-axis label: ax.set_ylabel('MSE loss')")
+        raise Fail("figure/separate axes: the curves are on different axes: draw them on one, to compare")
+    for axis, sup in (("x", fig.get_supxlabel()), ("y", fig.get_supylabel())):
+        if not sup.strip() and not any(getattr(ax, f"get_{axis}label")().strip() for ax in every):
+            raise Fail(f"figure/no axis label: the plot has no {axis}-axis label: ax.set_{axis}label(...)")
     titles = [ax.get_title(loc) for ax in every for loc in ("left", "center", "right")] + [fig.get_suptitle()]
     if not any(title.strip() for title in titles):
-        raise Fail("figure/no title", "the plot has no title: ax.set_title(...) says what it shows")
+        raise Fail("figure/no title: the plot has no title: ax.set_title(...) says what it shows")
     if not all(any(ax.get_yscale() == "log" for ax in showing(losses)) for losses in histories.values()):
         raise Fail(
-            "figure/linear scale", "the loss axis is linear: ax.set_yscale('log'), for a loss that falls"
+            "figure/linear scale: the loss axis is linear: for a loss that falls, ax.set_yscale('log')"
         )
     if not any(len(y) > 1 and np.allclose(y, optimal, rtol=1e-3) for _, y in drawn):
-        raise Fail("figure/no reference", f"no horizontal reference line at the optimal loss, {optimal:.5g}")
+        raise Fail(f"figure/no reference: no horizontal reference line at the optimal loss, {optimal:.5g}")
     labels = [text.get_text().lower() for box in fig.findobj(legend.Legend) for text in box.get_texts()]
     unnamed = [name for name in histories if not any(name.lower() in label for label in labels)]
     if unnamed:
         missing = "has no legend" if not labels else f"legend does not name {', '.join(map(repr, unnamed))}"
-        raise Fail("figure/legend", f"the figure {missing}: give each curve a label, then call ax.legend()")
+        raise Fail(f"figure/legend: the figure {missing}: give each curve a label, then call ax.legend()")
 
 
 # === Problem 1, height -> weight: height_weight_data() ===
-# Data the lesson's model can train on (two float32 tensors of shape (n, 1)) that could be real
-# adults: centimetres and kilograms, every one humanly possible, weight rising with height, with
-# scatter, and the same data for the same seed.
+# Data the lesson's model can train on (two float32 tensors of shape (n, 1)) that could be adults:
+# cm and kg, humanly possible, weight rising with height, with scatter, the same for the same seed.
 
 
 def check_height_weight_data(height_weight_data: Callable) -> None:
@@ -196,22 +181,22 @@ def check_height_weight_data(height_weight_data: Callable) -> None:
     heights, weights = two_tensors(height_weight_data(n, 1))
     shapes = f"heights of shape {tuple(heights.shape)} and weights of shape {tuple(weights.shape)}"
     if not all(t.numel() == n or (t.dim() and len(t) == n) for t in (heights, weights)):
-        raise Fail("data/shape", f"asked for n = {n} people, it returned {shapes}: one row per person")
+        raise Fail(f"data/shape: asked for n = {n} people, it returned {shapes}: one row per person")
     if tuple(weights.shape) == (n,):
         raise Fail(
-            "data/shape",
-            f"the weights have shape ({n},), the model's outputs ({n}, 1): MSELoss would warn, broadcast them "
-            f"to ({n}, {n}) and train towards the mean weight, without an error. Return weights.reshape(-1, 1)",
+            f"data/shape: the weights have shape ({n},), the model's outputs ({n}, 1): MSELoss would warn, "
+            f"broadcast them to ({n}, {n}) and train towards the mean weight, without an error. Return "
+            "weights.reshape(-1, 1)"
         )
     if (heights.shape, weights.shape) != ((n, 1), (n, 1)):
-        raise Fail("data/shape", f"it returned {shapes}: nn.Linear takes ({n}, 1), one row per person")
+        raise Fail(f"data/shape: it returned {shapes}: nn.Linear takes ({n}, 1), one row per person")
     if not (torch.isfinite(heights).all() and torch.isfinite(weights).all()):
-        raise Fail("data/not finite", "the data contains NaN or infinite values")
+        raise Fail("data/not finite: the data contains NaN or infinite values")
     x, y = heights.double().flatten(), weights.double().flatten()
     mean_height, mean_weight = x.mean().item(), y.mean().item()
     if not 140 <= mean_height <= 200:
         unit = "metres?" if 1.4 <= mean_height <= 2.1 else "inches?" if 55 <= mean_height <= 80 else "adults:"
-        raise Fail("data/heights unit", f"the heights average {mean_height:.2f}: {unit} 160-180 cm")
+        raise Fail(f"data/heights unit: the heights average {mean_height:.2f}: {unit} 160-180 cm")
     if not 40 <= mean_weight <= 130:
         slope = np.polyfit(x.numpy(), y.numpy(), 1)[0]  # of the line the weights scatter around
         unit = "pounds? Use kilograms" if 130 < mean_weight <= 300 else "where adults average 60-95 kg"
@@ -221,15 +206,14 @@ def check_height_weight_data(height_weight_data: Callable) -> None:
                 f"average 60-95 kg: with your slope, {slope:.2f} kg per cm, an intercept near "
                 f"{75 - slope * mean_height:.0f} kg puts the mean near 75 kg"
             )
-        raise Fail("data/weights unit", f"the weights average {mean_weight:.1f} kg, {unit}")
+        raise Fail(f"data/weights unit: the weights average {mean_weight:.1f} kg, {unit}")
     if x.min() < 120 or x.max() > 230:
+        spread = f"is their spread too wide (yours: standard deviation {x.std():.1f} cm; adults': 7-10)?"
         raise Fail(
-            "data/heights out of range",
-            f"the heights run from {x.min():.0f} to {x.max():.0f} cm, beyond adults': is their spread too "
-            f"wide (yours: standard deviation {x.std():.1f} cm; adults': about 7-10 cm)?",
+            f"data/heights out of range: the heights run from {x.min():.0f} to {x.max():.0f} cm: {spread}"
         )
     if (y <= 0).any():
-        raise Fail("data/weights not positive", f"{int((y <= 0).sum())} of the {n} weights are 0 kg or less")
+        raise Fail(f"data/weights not positive: {int((y <= 0).sum())} of the {n} weights are 0 kg or less")
     r = torch.corrcoef(torch.stack([x, y]))[0, 1].nan_to_num(0.0).item()  # weights all alike: r = 0
     for wrong, hint in (
         (r < -0.2, "weight falls as height rises: the slope must be positive"),
@@ -237,31 +221,29 @@ def check_height_weight_data(height_weight_data: Callable) -> None:
         (r > 0.98, "the weights lie almost exactly on a line: real ones scatter, so add noise"),
     ):
         if wrong:
-            raise Fail("data/relation", f"{hint} (correlation {r:.3f})")
+            raise Fail(f"data/relation: {hint} (correlation {r:.3f})")
     again, other = two_tensors(height_weight_data(n, 1)), two_tensors(height_weight_data(n, 2))
     if not (torch.equal(heights, again[0]) and torch.equal(weights, again[1])):
-        raise Fail("data/seed", "the same seed gave different data: use torch.Generator().manual_seed(seed)")
+        raise Fail("data/seed: the same seed gave different data: use torch.Generator().manual_seed(seed)")
     if torch.equal(heights, other[0]):
-        raise Fail("data/seed", "seeds 1 and 2 gave the same heights: the seed must choose the draw")
+        raise Fail("data/seed: seeds 1 and 2 gave the same heights: the seed must choose the draw")
 
 
 def two_tensors(value: object) -> tuple[torch.Tensor, torch.Tensor]:
     both = pair(value)
     if both is None or not all(isinstance(v, torch.Tensor) and v.dtype == torch.float32 for v in both):
-        got = {f"{v.dtype} tensors" if isinstance(v, torch.Tensor) else what(v) for v in both or [value]}
+        got = " and ".join(
+            sorted({f"{v.dtype} tensors" if torch.is_tensor(v) else what(v) for v in both or [value]})
+        )
         raise Fail(
-            "data/type",
-            f"height_weight_data() returned {' and '.join(sorted(got))}: return two torch.float32 tensors, "
-            "(heights, weights), which nn.Linear takes: tensor.float(), torch.from_numpy(array).float()",
+            f"data/type: it returned {got}: return two torch.float32 tensors, what nn.Linear takes: .float()"
         )
     return both
 
 
 # === Problem 1: fit_line() ===
-# The line must be learned by gradient descent, and land on the least-squares line. Gradient
-# descent, as seen while fit_line() runs: any optimizer's step(), or any gradient autograd
-# computes (an update written by hand counts). An exact formula (linreg.least_squares,
-# numpy.polyfit) does not, nor does a gradient worked out on paper: the exercise is PyTorch's.
+# Gradient descent (an optimizer's step(), or a gradient from autograd) must learn the least-squares
+# line; an exact formula (linreg.least_squares, numpy.polyfit) or a gradient worked out on paper not.
 
 
 def check_fit_line(fit_line: Callable) -> None:
@@ -279,24 +261,22 @@ def check_fit_line(fit_line: Callable) -> None:
     with grading.recording() as record:
         try:
             value = fit_line(heights.clone(), weights.clone())
-        except linreg.DivergenceError as error:  # linreg.train() stops a diverging run
-            raise Fail(
-                "fit/diverged", f"training diverged ({str(error).split(':')[0]}). {diverged}"
-            ) from None
+        except linreg.DivergenceError as error:  # linreg.train() stops a diverging run: what it says, and why
+            raise Fail(f"fit/diverged: training diverged ({str(error).split(':')[0]}). {diverged}") from None
     slope, intercept = (grading.number(v) for v in pair(value) or (None, None))
     if slope is None or intercept is None:
-        raise Fail("fit/not two numbers", f"it must return (slope, intercept); it returned {value!r:.60}")
+        raise Fail(f"fit/not two numbers: it must return (slope, intercept); it returned {value!r:.60}")
     if not (math.isfinite(slope) and math.isfinite(intercept)):  # a loop of one's own runs on to NaN
-        raise Fail("fit/diverged", f"training diverged (it returned NaN or infinity). {diverged}")
+        raise Fail(f"fit/diverged: training diverged (it returned NaN or infinity). {diverged}")
     a, b = (value.item() for value in linreg.least_squares(heights, weights))
     excess = torch.mean((slope * x + intercept - y) ** 2).item() / linreg.optimal_loss(heights, weights) - 1
     exact = excess <= TOLERANCE and math.isclose(slope, a, rel_tol=TOLERANCE)
     if not (record.gradients or record.runs):
         raise Fail(
-            "fit/no gradient descent",
-            ("your line is exact, but " if exact else "")
+            "fit/no gradient descent: "
+            + ("your line is exact, but " if exact else "")
             + "the checker saw no gradient descent (no optimizer step, no autograd gradient): learn the line "
-            "by training a model; an exact formula such as linreg.least_squares is the checker's reference",
+            "by training a model; an exact formula such as linreg.least_squares is the checker's reference"
         )
     if exact:
         return
@@ -305,42 +285,34 @@ def check_fit_line(fit_line: Callable) -> None:
     )
     w, bias = a * sd, y.mean().item()  # the least-squares line on standardized heights
     mistakes = {  # what each mistake in mapping the line back to cm returns, and what to say
-        (b, a): ("fit/swapped", "the same two numbers, the other way round: return (slope, intercept)"),
-        (w, bias): ("fit/not mapped back", "the line for standardized heights: linreg.original_units"),
-        (a, bias): ("fit/not mapped back", "the intercept is the standardized line's: bias - slope * mean"),
-        (a, bias - w * mean): (
-            "fit/not mapped back",
-            "the intercept subtracts the standardized weight * mean",
-        ),
-        (w * sd, bias - w * sd * mean): (
-            "fit/slope times std",
-            f"the slope is {sd**2:.1f} times too large, the heights' variance: divide the standardized "
-            f"weight by the standard deviation ({sd:.2f} cm), don't multiply",
-        ),
+        (b, a): "fit/swapped: the same two numbers, the other way round: return (slope, intercept)",
+        (w, bias): "fit/not mapped back: the line for standardized heights: linreg.original_units",
+        (a, bias): "fit/not mapped back: the intercept is the standardized line's: bias - slope * mean",
+        (a, bias - w * mean): "fit/not mapped back: the intercept subtracts the standardized w * mean",
+        (w * sd, bias - w * sd * mean): f"fit/slope times std: the slope is {sd**2:.1f} times too large, the "
+        f"heights' variance: divide the standardized weight by the standard deviation ({sd:.2f} cm)",
     }
-    for line, (key, hint) in mistakes.items():
-        if all(math.isclose(got, wrong, rel_tol=0.02) for got, wrong in zip((slope, intercept), line)):
-            raise Fail(key, f"{seen}: {hint}")
+    for line, mistake in mistakes.items():
+        if all(
+            math.isclose(got, wrong, rel_tol=0.02)
+            for got, wrong in zip((slope, intercept), line, strict=True)
+        ):
+            key, hint = mistake.split(": ", 1)
+            raise Fail(f"{key}: {seen}: {hint}")
     if abs(slope) < 0.05 * abs(a) and math.isclose(intercept, bias, rel_tol=0.02):
-        raise Fail(
-            "fit/flat line",
-            f"{seen}: flat at the mean weight, what MSELoss trains towards for predictions of shape (N,) "
-            "against targets (N, 1): keep both (N, 1)",
-        )
+        raise Fail(f"fit/flat line: {seen}: flat, as from predictions (N,) against targets (N, 1)")
     raise Fail(
-        "fit/not least squares",
-        f"{seen}; its MSE is {100 * excess:.1f} % higher. Either training stopped before it converged "
-        "(train longer, or faster on standardized heights), or the line was mapped back to cm wrongly "
-        "(slope = w / std, intercept = b - slope * mean)",
+        f"fit/not least squares: {seen}; its MSE is {100 * excess:.1f} % higher. Either training stopped "
+        "before it converged (train longer, or faster on standardized heights), or the line was mapped back "
+        "to cm wrongly (slope = w / std, intercept = b - slope * mean)"
     )
 
 
 # === Problem 2, SGD against Adam: compare_optimizers() ===
-# From the lesson's start, on its data: SGD at the lesson's learning rate ends 3.7 % above the
-# optimal loss here too. Every optimizer that steps during the call is recorded, with its model's
-# loss before and after each step, so that each history returned is traced to the run that made it
-# (its momentum, betas or scheduler are the learner's to choose). A history no run explains
-# (mini-batches, hand-written updates) is graded on what it shows.
+# From the lesson's start, on its data: SGD at the lesson's learning rate ends 3.7 % above the optimal
+# loss here too. Every optimizer that steps during the call is recorded, with its model's loss before
+# and after each step, to trace each history returned to the run that made it (its momentum, betas or
+# scheduler are the learner's to choose); one no run explains (mini-batches) is graded on what it shows.
 
 COMPARE_EPOCHS, OTHER_EPOCHS = linreg.LESSON_EPOCHS, 200  # the second call: is `epochs` used?
 
@@ -358,28 +330,25 @@ def check_compare_optimizers(compare_optimizers: Callable) -> None:
             how = f"its loss grew from {losses[0]:.4g} to {losses[-1]:.4g}"
             how = f"its loss became {losses[finite]} in epoch {finite + 1}" if finite < len(losses) else how
             raise Fail(
-                "compare/diverged",
-                f"the {name} run at learning rate {lr:g} diverged ({how}{cap}): each step overshoots "
-                f"further than the last. Use a smaller learning rate: try {lr / 10:g}",
+                f"compare/diverged: the {name} run at learning rate {lr:g} diverged ({how}{cap}): each step "
+                f"overshoots further than the last. Use a smaller learning rate: try {lr / 10:g}"
             )
         losses_of(losses, f"the {name} run", COMPARE_EPOCHS)
         trace(name, lr, losses, expected, runs)
         ratio = losses[-1] / optimal
         if ratio - 1 > TOLERANCE:
             above = f"{ratio:.1f} times" if ratio > 2 else f"{100 * (ratio - 1):.1f} %"
-            larger = [
-                v for v in (0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10, 30) if lr < v < (limit if cap else 99)
-            ]
+            highest = limit if name == "SGD" else math.inf
+            larger = ", ".join(f"{v:g}" for v in (0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10) if lr < v < highest)
             raise Fail(
-                "compare/not converged",
-                f"{name} at learning rate {lr:g} ends {above} above the optimal loss after {COMPARE_EPOCHS} "
-                f"epochs ({losses[-1]:.4g} against {optimal:.4g}), from the lesson's start and on its data: it "
-                f"has not converged. Try larger rates ({', '.join(map(str, larger[:3]))}{cap}), keep the fastest",
+                f"compare/not converged: {name} at learning rate {lr:g} ends {above} above the optimal loss "
+                f"after {COMPARE_EPOCHS} epochs ({losses[-1]:.4g} against {optimal:.4g}), from the lesson's "
+                f"start and its data: it has not converged. Try larger rates ({larger}{cap}), keep the best"
             )
     for name, (_, losses) in call(compare_optimizers, start, inputs, targets, OTHER_EPOCHS)[0].items():
         if len(losses) == COMPARE_EPOCHS:
             raise Fail(
-                "compare/ignores epochs", f"asked for {OTHER_EPOCHS} epochs, it returned {COMPARE_EPOCHS}"
+                f"compare/ignores epochs: asked for {OTHER_EPOCHS} epochs, it returned {COMPARE_EPOCHS}"
             )
         losses_of(losses, f"the {name} run", OTHER_EPOCHS)
 
@@ -400,124 +369,95 @@ def call(compare_optimizers: Callable, start: nn.Module, inputs, targets, epochs
     with grading.recording(measure if epochs == COMPARE_EPOCHS else None) as record:
         result = compare_optimizers(start, inputs.clone(), targets.clone(), epochs)
     if any(not torch.equal(before[key], value) for key, value in start.state_dict().items()):
-        raise Fail("compare/changed start", "it changed `start`: train copies of it, copy.deepcopy(start)")
+        raise Fail("compare/changed start: it changed `start`: train copies of it, copy.deepcopy(start)")
     read = {}
     for name in OPTIMIZERS:
         entry = pair(result.get(name)) if isinstance(result, dict) else None
         lr = grading.number(entry[0]) if entry else None
         if lr is None or not lr > 0:
-            got = f"{what(result)}, {result!r:.40}"
-            got = f'"{name}": {result[name]!r:.40}' if isinstance(result, dict) and name in result else got
-            raise Fail("compare/result", f'return {{"SGD": (lr, losses), "Adam": (lr, losses)}}, not {got}')
+            got = (
+                f'"{name}": {result[name]!r:.40}'
+                if isinstance(result, dict) and name in result
+                else f"{result!r:.50}"
+            )
+            raise Fail(f'compare/result: return {{"SGD": (lr, losses), "Adam": (lr, losses)}}, not {got}')
         read[name] = (lr, losses_of(entry[1], f"the {name} run"))
     return read, list(record.runs.values())
 
 
 def trace(name: str, lr: float, losses: list[float], expected: float, runs: list[grading.Run]) -> None:
-    """The history must come from a run begun at start (loss `expected`), of the optimizer and rate returned."""
+    """The history must come from a run begun at start (loss `expected`), of the optimizer and rate given."""
     source = next((run for run in runs if same(run.before, losses, rtol=1e-3)), None)
     mine = [source] if source else [run for run in runs if isinstance(run.optimizer, OPTIMIZERS[name])]
     if not math.isclose(losses[0], expected, rel_tol=1e-4):
         seen = f"the {name} losses begin at {losses[0]:.6g}, not at start's loss, {expected:.6g}"
-        ended = [
-            run
-            for run in runs
-            if source and run.after and math.isclose(run.after[-1], source.before[0], rel_tol=1e-6)
-        ]
         if source is None and any(same(run.after, losses, rtol=1e-3) for run in runs):
             raise Fail(
-                "compare/one epoch ahead", f"{seen}: each is one epoch ahead: keep it from before step()"
+                f"compare/one epoch ahead: {seen}: each is one epoch ahead: keep it from before step()"
             )
-        if source is None and any(
-            run.before and math.isclose(run.before[0], expected, rel_tol=1e-6) for run in mine
-        ):
-            raise Fail("compare/not the MSE", f"{seen}, where the run began: keep nn.MSELoss() of each epoch")
+        if source is None and any(run.before and math.isclose(run.before[0], expected) for run in mine):
+            raise Fail(f"compare/not the MSE: {seen}, where the run began: keep nn.MSELoss() of each epoch")
+        ended = [
+            run for run in runs if source and run.after and math.isclose(run.after[-1], source.before[0])
+        ]
         fix = "train a copy of it, copy.deepcopy(start), for each run"
         if ended:
             fix = (
-                f"the run began where your optim.{ended[0].name} run at learning rate {rates(ended[0])} "
-                "ended: give every run a fresh copy, copy.deepcopy(start), made inside the loop"
+                f"the run began where your {label(ended[0])} ended: give every run a fresh copy, "
+                "copy.deepcopy(start), made inside the loop"
             )
-        raise Fail("compare/not from start", f"{seen}: {fix}")
+        raise Fail(f"compare/not from start: {seen}: {fix}")
     if source is not None and not isinstance(source.optimizer, OPTIMIZERS[name]):
-        raise Fail(
-            "compare/wrong optimizer", f'the "{name}" losses are those of your optim.{source.name} run'
-        )
+        raise Fail(f'compare/wrong optimizer: the "{name}" losses are those of your {label(source)}')
     if mine and not any(math.isclose(lr, rate, rel_tol=1e-6) for run in mine for rate in run.rates):
-        trained = f"optim.{source.name} run at {rates(source)}" if source else ", ".join(map(rates, mine))
+        trained = ", ".join(map(label, mine))
         raise Fail(
-            "compare/learning rate", f"you return {lr:g} as the {name} learning rate, but trained: {trained}"
+            f"compare/learning rate: you return {lr:g} as the {name} learning rate, but trained: {trained}"
         )
 
 
-def rates(run: grading.Run) -> str:
-    return " and ".join(f"{rate:g}" for rate in dict.fromkeys(run.rates))
+def label(run: grading.Run) -> str:
+    """'optim.SGD run at learning rate 0.1'."""
+    rates = " and ".join(f"{rate:g}" for rate in dict.fromkeys(run.rates))
+    return f"optim.{type(run.optimizer).__name__} run at learning rate {rates}"
 
 
-# === The problems, in the order graded and reported ===
+# === The problems, in the order graded: train_loop() first, since answers to problems 1 and 2 may ===
+# call it, and a broken loop would fail their checks for reasons that are not theirs.
 
-
-class Problem(NamedTuple):
-    function: str
-    problem: int  # its number in the README and the template
-    check: Callable[[Callable], None]
-
-
-# train_loop() first: answers to problems 1 and 2 may call it, and a broken loop would fail their
-# checks for reasons that are not theirs.
-PROBLEMS = [
-    Problem("train_loop", 3, check_train_loop),
-    Problem("plot_loss_curves", 3, check_plot_loss_curves),
-    Problem("height_weight_data", 1, check_height_weight_data),
-    Problem("fit_line", 1, check_fit_line),
-    Problem("compare_optimizers", 2, check_compare_optimizers),
-]
-TITLES = {1: "height -> weight", 2: "SGD against Adam", 3: "the loss curve"}
-NOTE = "Problem 3 comes first: your answers to problems 1 and 2 may call its train_loop()."
-CHECKS = {problem.function: problem for problem in PROBLEMS}
-
-
-def plan() -> dict:
-    """What the command needs to know of the problems, in plain values."""
-    return {"order": [(p.function, p.problem) for p in PROBLEMS], "titles": TITLES, "note": NOTE}
-
-
-def grade(namespace: dict, names: list[str] | None = None, loop: str = "") -> Iterator[Verdict]:
-    """The verdict on each function of the namespace (or those in `names`), in PROBLEMS order, with what
-    its code printed. loop: train_loop()'s verdict in an earlier process (check.loop_state())."""
-    for problem in PROBLEMS:
-        if names is None or problem.function in names:
-            printed = Printed()
-            with grading.in_place(printed):
-                verdict = printed.into(grade_one(namespace, problem.function, loop))
-            loop = loop_state(verdict) if problem.function == "train_loop" else loop
-            yield verdict
+PROBLEMS = {  # function: (its problem's number in the README and the template, its check)
+    "train_loop": (3, check_train_loop),
+    "plot_loss_curves": (3, check_plot_loss_curves),
+    "height_weight_data": (1, check_height_weight_data),
+    "fit_line": (1, check_fit_line),
+    "compare_optimizers": (2, check_compare_optimizers),
+}
 
 
 def grade_one(namespace: dict, name: str, loop: str = "") -> Verdict:
-    """The verdict on one function. Where it calls a failing train_loop(), that is what it is told."""
-    problem = CHECKS[name]
+    """The verdict on one function. Where it calls a failing train_loop(), that is what it is told.
+
+    loop: train_loop()'s verdict if known (check.loop_state()); else it is graded now, if needed."""
+    problem, check = PROBLEMS[name]
     refuse = "train_loop() ran past its time limit" if loop == "timed out" else ""
     with grading.calls_to(namespace, "train_loop", refuse) as calls:
-        verdict = grading.run_check(problem.check, namespace, name, problem.problem)
+        verdict = grading.run_check(check, namespace, name, problem)
     if verdict.passed or name == "train_loop" or not calls:
         return verdict
-    if not loop:  # not graded yet: grade it now, so that the hint is the one the whole file gets
-        loop = loop_state(grade_one(namespace, "train_loop"))
-    if loop == "passed":
+    if (loop or loop_state(grade_one(namespace, "train_loop"))) == "passed":
         return verdict
     hint = (
-        "it calls your train_loop(), which fails its own check: until that passes, this one cannot tell more"
+        "it calls your train_loop(), which fails its own check: until that passes, this one can tell no more"
     )
-    return Verdict(name, problem.problem, False, hint, "loop fails first")
+    return Verdict(name, problem, False, hint, "loop fails first")
 
 
 def check(function: Callable, time_limit: float = TIME_LIMIT) -> None:
     """Check one function in place, as a notebook's check cell does, and print its verdict as the command
     would. The time limit needs a timer signal: on Windows there is none, and a check runs until it ends."""
     name = getattr(function, "__name__", "")
-    if name not in CHECKS:
-        return print(f"check() grades one of {', '.join(CHECKS)}: pass it the function, check(train_loop)")
+    if name not in PROBLEMS:
+        return print(f"check() grades one of {', '.join(PROBLEMS)}: pass it the function, check(train_loop)")
     namespace = getattr(function, "__globals__", {})  # a notebook's: where its other functions are
     namespace = namespace if namespace.get(name) is function else {name: function}
     printed = Printed()
@@ -525,5 +465,5 @@ def check(function: Callable, time_limit: float = TIME_LIMIT) -> None:
         with grading.in_place(printed, time_limit):
             verdict = grade_one(namespace, name)
     except grading.OutOfTime:
-        verdict = timed_out(name, CHECKS[name].problem, time_limit, f"check({name}, time_limit=SECONDS)")
+        verdict = timed_out(name, PROBLEMS[name][0], time_limit, f"check({name}, time_limit=SECONDS)")
     print(verdict_line(printed.into(verdict)))

@@ -10,12 +10,12 @@ from __future__ import annotations
 import copy
 import sys
 
+import answers
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from torch import nn, optim
 
-import answers
 import linreg
 
 

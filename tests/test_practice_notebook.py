@@ -70,7 +70,7 @@ def worked(command) -> nbformat.NotebookNode:
     imports cell; then a broken train_loop() and its check cell, run in practice/ as a learner would."""
     notebook, answers = practice_notebook(), functions(PRACTICE / "answers.py")
     source = (PRACTICE / "answers.py").read_text()
-    for name in problems.CHECKS:  # what remains of answers.py: its imports, constants and helpers
+    for name in problems.PROBLEMS:  # what remains of answers.py: its imports, constants and helpers
         source = source.replace(answers[name], "")
     next(cell for cell in notebook.cells if cell.cell_type == "code").source = source
     for cell in notebook.cells:
@@ -91,7 +91,7 @@ def test_the_committed_notebook_is_its_source_with_the_templates_stubs():
     learners = [
         source for kind, source, tags in cells(committed) if kind == "code" and source.startswith("def ")
     ]
-    assert learners == [stubs[name] for name in problems.CHECKS]  # one cell per function, in grading order
+    assert learners == [stubs[name] for name in problems.PROBLEMS]  # one cell per function, in grading order
 
 
 def test_each_learners_cell_has_a_check_cell_below_it_tagged_for_the_command_to_skip():
@@ -114,7 +114,7 @@ def test_the_committed_outputs_are_what_the_command_says_of_the_notebook(command
     assert command.returncode == 1, stderr
     lines = [line.strip() for line in stdout.splitlines() if line.startswith(("  PASS", "  FAIL"))]
     outputs = check_outputs(nbformat.read(NOTEBOOK, as_version=4))
-    assert outputs == [f"{line}\n" for line in lines] and len(lines) == len(problems.CHECKS)
+    assert outputs == [f"{line}\n" for line in lines] and len(lines) == len(problems.PROBLEMS)
     assert all("not implemented yet" in line for line in lines)
 
 
@@ -123,7 +123,7 @@ def test_with_the_worked_answers_pasted_in_every_check_passes(worked):
         output for cell in worked.cells for output in cell.get("outputs", []) if output.output_type == "error"
     ]
     assert not errors, errors
-    assert check_outputs(worked)[:-1] == [f"PASS  {name}()\n" for name in problems.CHECKS]
+    assert check_outputs(worked)[:-1] == [f"PASS  {name}()\n" for name in problems.PROBLEMS]
 
 
 def test_a_broken_function_gets_the_hint_the_command_gives_it(worked):
