@@ -28,6 +28,7 @@ TIME_LIMIT = 60.0  # seconds per check, and for loading the file: far above what
 START_LIMIT = 300.0  # for the child to import torch, before any of the learner's code runs
 SHOWN = 3  # lines of what the learner's code printed that a verdict shows: enough to debug by
 CHECK_TAG = "check"  # the tag of a notebook's check cells, which are not the learner's code
+LOOPING = ": does it loop, or train long, when imported? Put such code under `if __name__ == '__main__':`"
 
 
 class LoadError(Exception):
@@ -67,18 +68,13 @@ def counted(n: int, noun: str, plural: str = "") -> str:
     return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
 
-def printed_note(lines: int, shown: tuple[str, ...] | list[str], before: str, after: str) -> str:
-    """'[it printed 12 lines, the first 3 below]' (between before and after), then those lines."""
-    which = f", the first {len(shown)} below" if lines > len(shown) else ""
-    return f"{before}it printed {counted(lines, 'line')}{which}{after}" + "".join(
-        f"\n        | {s}" for s in shown
-    )
-
-
 def verdict_line(verdict: Verdict) -> str:
-    """'PASS  train_loop()', or 'FAIL  train_loop(): the hint', and what the code printed."""
+    """'PASS  train_loop()', or 'FAIL  train_loop(): the hint', then what the code printed, if anything."""
     line = f"PASS  {verdict.function}()" if verdict.passed else f"FAIL  {verdict.function}(): {verdict.hint}"
-    return line + (printed_note(verdict.printed, verdict.shown, " [", "]") if verdict.printed else "")
+    if verdict.printed:
+        which = f", the first {len(verdict.shown)} below" if verdict.printed > len(verdict.shown) else ""
+        line += f" [it printed {counted(verdict.printed, 'line')}{which}]"
+    return line + "".join(f"\n        | {shown}" for shown in verdict.shown)
 
 
 def timed_out(function: str, problem: int, limit: float, more: str) -> Verdict:
@@ -101,12 +97,10 @@ class TextReport:
     def __init__(self, created: bool = False) -> None:
         self.created = created
 
-    def loaded(self, shown: str, printed: tuple[int, list[str]]) -> None:
+    def loaded(self, shown: str) -> None:
         if self.created:
             print(f"created {shown} from the template: write your answers there")
         print(f"Checking {shown}")
-        if printed[0]:
-            print(printed_note(*printed, "(while loading, ", ")"))
 
     def verdict(self, verdict: Verdict) -> None:
         print(f"  {verdict_line(verdict)}", flush=True)
@@ -115,58 +109,55 @@ class TextReport:
 def read_source(path: Path, shown: str) -> list[tuple[str, str]]:
     """The code to grade, as (name, code) pieces: the file, or a notebook's code cells but the check cells."""
     try:
-        pieces = [(shown, path.read_text(encoding="utf-8"))]
-        if path.suffix == ".ipynb":
-            cells = enumerate(json.loads(pieces[0][1])["cells"], 1)
-            tagged = [
-                (n, cell, cell["metadata"].get("tags", []))
-                for n, cell in cells
-                if cell["cell_type"] == "code"
-            ]
-            pieces = [
-                (f"{shown} (cell {n})", python("".join(c["source"])))
-                for n, c, tags in tagged
-                if CHECK_TAG not in tags
-            ]
+        text = path.read_text(encoding="utf-8")
+        if path.suffix != ".ipynb":
+            return [(shown, text)]
+        pieces = [
+            (f"{shown} (cell {n})", learners(cell)) for n, cell in enumerate(json.loads(text)["cells"], 1)
+        ]
     except FileNotFoundError:
         raise LoadError(f"no such file: {shown}") from None
     except (OSError, ValueError, KeyError, TypeError) as error:  # a folder, not text, not a notebook
         raise LoadError(f"cannot read {shown}: {error}") from None
-    return pieces
+    return [(name, code) for name, code in pieces if code is not None]
 
 
-def python(cell: str) -> str:
-    """A cell's code, its IPython-only lines (%magics, !commands) blanked, so that line numbers stay right."""
-    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in cell.split("\n"))
+def learners(cell: dict) -> str | None:
+    """A notebook cell's code if it is the learner's (None for text and check cells), its IPython-only
+    lines (%magics, !commands) blanked, so that the line numbers stay right."""
+    if cell["cell_type"] != "code" or CHECK_TAG in cell["metadata"].get("tags", []):
+        return None
+    lines = "".join(cell["source"]).split("\n")
+    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in lines)
 
 
-def child(connection, path: str, names: list[str] | None, loop: str) -> None:
+def child(connection, path: str, names: list[str] | None, loop: str, limit: float) -> None:
     """The child process: import the checks and the file once, run the checks, and send the parent
-    ("started", shown path, [(function, problem)...]), then ("loaded", printed) or ("load error", why),
-    then ("verdict", fields) per check. What the learner's code prints is counted here."""
+    ("loaded", shown path, [(function, problem)...]) or ("load error", why), then ("verdict", fields) per
+    check. What the learner's code prints is counted here, and the file's loading given `limit`."""
     import matplotlib
 
     matplotlib.use("Agg")  # the learner's plt.show() must neither open a window nor wait
-    # Under spawn this file runs here as __mp_main__: check, as grading imports it, is another copy.
-    from check import LoadError, Printed, loop_state, read_source
-    from grading import in_place, load, warm_up
-    from problems import PROBLEMS, grade_one
+    # Under spawn this file runs here as __mp_main__: check, as problems imports it, is another copy.
+    import torch
+    from check import LOOPING, LoadError, Printed, loop_state, read_source
+    from problems import PROBLEMS, OutOfTime, graded, in_place, load
 
     from linreg import display_path
 
-    warm_up()
-    shown, printed = display_path(Path(path)), Printed()
-    connection.send(("started", shown, [(name, number) for name, (number, _) in PROBLEMS.items()]))
+    # A first optimizer step costs seconds, the first figure some too: before any time limit counts.
+    torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1).step()
+    shown = display_path(Path(path))
     try:
-        with in_place(printed):
+        with in_place(Printed(), limit):  # not on Windows: there the parent's limit is START_LIMIT longer
             namespace = load(read_source(Path(path), shown), Path(path))
     except LoadError as error:
         return connection.send(("load error", str(error)))
-    connection.send(("loaded", (printed.lines, printed.shown)))
+    except OutOfTime:
+        return connection.send(("load error", f"{shown} did not finish loading within {limit:g} s{LOOPING}"))
+    connection.send(("loaded", shown, [(name, number) for name, (number, _) in PROBLEMS.items()]))
     for name in [name for name in PROBLEMS if names is None or name in names]:
-        printed = Printed()
-        with in_place(printed):
-            verdict = printed.into(grade_one(namespace, name, loop))
+        verdict = graded(namespace, name, loop)
         loop = loop_state(verdict) if name == "train_loop" else loop
         connection.send(("verdict", asdict(verdict)))
 
@@ -181,21 +172,17 @@ def grade_file(path: Path, functions=None, time_limit: float = TIME_LIMIT, repor
         todo = functions if plan is None else [name for name in plan if name not in verdicts]
         loop = loop_state(verdicts.get("train_loop"))  # which the checks of the functions calling it need
         connection, theirs = context.Pipe(duplex=False)
-        process = context.Process(target=child, args=(theirs, str(path), todo, loop), daemon=True)
+        process = context.Process(target=child, args=(theirs, str(path), todo, loop, time_limit), daemon=True)
         process.start()
         theirs.close()  # the child's copy is then the only one: its exit ends the pipe
         try:
-            message = receive(connection, process, START_LIMIT)
-            if message[0] != "started":
-                raise LoadError(f"the grading process did not start ({message})")
-            _, shown, order = message
-            message = receive(connection, process, time_limit)
+            message = receive(connection, process, START_LIMIT + time_limit)
             if message[0] != "loaded":
-                raise LoadError(not_loaded(shown, message, time_limit))
+                raise LoadError(not_loaded(path, message, START_LIMIT + time_limit))
             if plan is None:
-                plan = {name: number for name, number in order if functions is None or name in functions}
+                plan = {name: number for name, number in message[2] if functions is None or name in functions}
                 if report:
-                    report.loaded(shown, message[1])
+                    report.loaded(message[1])
             for name in [name for name in plan if name not in verdicts]:
                 message = receive(connection, process, time_limit)
                 graded = Verdict(**message[1]) if message[0] == "verdict" else None
@@ -221,15 +208,12 @@ def receive(connection, process, seconds: float) -> tuple:
         return ("exit", process.exitcode)
 
 
-def not_loaded(shown: str, message: tuple, limit: float) -> str:
+def not_loaded(path: Path, message: tuple, limit: float) -> str:
     if message[0] == "load error":
         return message[1]
     if message[0] == "exit":
-        return f"{shown} stopped Python while loading (exit status {message[1]})"
-    return (
-        f"{shown} did not finish loading within {limit:g} s: does it run an endless loop, or long training, "
-        'when imported? Put such code under `if __name__ == "__main__":`'
-    )
+        return f"the grading process stopped before {path} was loaded (exit status {message[1]})"
+    return f"the grading process did not import torch and load {path} within {limit:g} s{LOOPING}"
 
 
 def stopped(function: str, problem: int, message: tuple, limit: float) -> Verdict:

@@ -1,4 +1,5 @@
-"""The practice problems: a check per function, and PROBLEMS, their list in the order graded.
+"""The practice problems: a check per function, PROBLEMS (their list, in the order graded), and what
+the checks share.
 
 A check runs the learner's function on data of its own and raises Fail("key: hint") beside the
 condition it finds broken. It grades what the function does, not how it is written. A hint names a
@@ -11,18 +12,31 @@ from __future__ import annotations
 import copy
 import itertools
 import math
-from collections.abc import Callable
+import numbers
+import signal
+import sys
+import threading
+import traceback
+import types
+import warnings
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
+from dataclasses import dataclass, field
+from pathlib import Path
 
-import grading
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from check import TIME_LIMIT, Printed, Verdict, loop_state, timed_out, verdict_line
-from grading import OPTIMIZERS, TOLERANCE, Fail, losses_of, pair, replay, same, what
+from check import TIME_LIMIT, LoadError, Printed, Verdict, counted, loop_state, timed_out, verdict_line
 from matplotlib import axes, collections, figure, legend, lines
 from torch import nn, optim
+from torch.autograd.variable import Variable
+from torch.optim import optimizer as optimizer_hooks
 
 import linreg
+
+OPTIMIZERS = {"SGD": optim.SGD, "Adam": optim.Adam}
+TOLERANCE = 0.01  # a line or a run has converged within 1 % of the optimal loss
 
 # === Problem 3, the loss curve: train_loop() ===
 # Its losses from the lesson's start against the lesson's loop; where they differ, what the loop did
@@ -44,12 +58,13 @@ def check_train_loop(train_loop: Callable) -> None:
     hooks = [p.register_post_accumulate_grad_hook(arrived.append) for p in model.parameters()]
     hooks.append(optimizer.register_step_pre_hook(stepping))
     hooks.append(model.register_forward_hook(lambda *_: forwards.append(torch.is_grad_enabled())))
-    with grading.recording() as record:
+    with recording() as record:
         losses = losses_of(train_loop(model, optimizer, inputs, targets, epochs), "train_loop()", epochs)
     for hook in hooks:
         hook.remove()
     expected, trained = replay(start, "SGD", lr, inputs, targets, epochs)
-    agree = grading.agreeing(losses, expected)
+    close = np.isclose(losses, expected, rtol=1e-4, atol=1e-7)
+    agree = int(close.argmin()) if not close.all() else epochs  # how many leading losses agree
     matched = "only the first loss matches" if agree == 1 else f"the first {agree} losses match"
     if same(losses, replay(start, "SGD", lr, inputs, targets, epochs, no_zero_grad=True)[0]):
         raise Fail(
@@ -88,9 +103,8 @@ def check_train_loop(train_loop: Callable) -> None:
             f"loop/differs later: {matched} the reference, then they differ: each epoch must do zero_grad(), "
             "forward, loss, backward(), step(), once each, in that order"
         )
-    if not all(
-        torch.allclose(p, q, atol=1e-5) for p, q in zip(model.parameters(), trained.parameters(), strict=True)
-    ):
+    pairs = zip(model.parameters(), trained.parameters(), strict=True)
+    if not all(torch.allclose(p, q, atol=1e-5) for p, q in pairs):
         raise Fail("loop/trained a copy: the losses are right, but the model you were given is untrained")
     model = copy.deepcopy(start)  # a hand-written SGD step matches too; only optimizer.step() does Adam's
     returned = train_loop(model, optim.Adam(model.parameters(), lr=0.1), inputs, targets, epochs)
@@ -145,10 +159,10 @@ def check_figure(fig: object, histories: dict[str, list[float]], optimal: float)
         return [ax for ax, y in drawn if len(y) == len(values) and np.allclose(y, values, rtol=1e-6, atol=0)]
 
     for name, losses in histories.items():
-        if not showing(losses) and any(showing(log(losses).tolist()) for log in (np.log10, np.log)):
-            raise Fail(f"figure/log of losses: you plotted log({name!r} losses): use a log axis instead")
         if not showing(losses):
-            raise Fail(f"figure/missing curve: nothing on the figure shows the {name!r} losses given")
+            raise Fail(
+                f"figure/missing curve: nothing on the figure shows the {name!r} losses given, as they are"
+            )
     places = [{tuple(ax.get_position().bounds) for ax in showing(losses)} for losses in histories.values()]
     if not set.intersection(*places):  # twins, or axes drawn over each other, make one plot
         raise Fail("figure/separate axes: the curves are on different axes: draw them on one, to compare")
@@ -209,19 +223,14 @@ def check_height_weight_data(height_weight_data: Callable) -> None:
         raise Fail(f"data/weights unit: the weights average {mean_weight:.1f} kg, {unit}")
     if x.min() < 120 or x.max() > 230:
         spread = f"is their spread too wide (yours: standard deviation {x.std():.1f} cm; adults': 7-10)?"
-        raise Fail(
-            f"data/heights out of range: the heights run from {x.min():.0f} to {x.max():.0f} cm: {spread}"
-        )
+        raise Fail(f"data/heights out of range: they run from {x.min():.0f} to {x.max():.0f} cm: {spread}")
     if (y <= 0).any():
         raise Fail(f"data/weights not positive: {int((y <= 0).sum())} of the {n} weights are 0 kg or less")
     r = torch.corrcoef(torch.stack([x, y]))[0, 1].nan_to_num(0.0).item()  # weights all alike: r = 0
-    for wrong, hint in (
-        (r < -0.2, "weight falls as height rises: the slope must be positive"),
-        (r < 0.1, "weight barely depends on height: make the weights a line in the heights, plus noise"),
-        (r > 0.98, "the weights lie almost exactly on a line: real ones scatter, so add noise"),
-    ):
-        if wrong:
-            raise Fail(f"data/relation: {hint} (correlation {r:.3f})")
+    if not 0.1 <= r <= 0.98:  # adults': about 0.3-0.6, heavier with height along a line, with scatter
+        why = "falls as height rises" if r < -0.2 else "barely depends on height"
+        why = "has no scatter" if r > 0.98 else why
+        raise Fail(f"data/relation: weight {why} (correlation {r:.3f}): make it a line, plus noise")
     again, other = two_tensors(height_weight_data(n, 1)), two_tensors(height_weight_data(n, 2))
     if not (torch.equal(heights, again[0]) and torch.equal(weights, again[1])):
         raise Fail("data/seed: the same seed gave different data: use torch.Generator().manual_seed(seed)")
@@ -232,11 +241,11 @@ def check_height_weight_data(height_weight_data: Callable) -> None:
 def two_tensors(value: object) -> tuple[torch.Tensor, torch.Tensor]:
     both = pair(value)
     if both is None or not all(isinstance(v, torch.Tensor) and v.dtype == torch.float32 for v in both):
-        got = " and ".join(
-            sorted({f"{v.dtype} tensors" if torch.is_tensor(v) else what(v) for v in both or [value]})
+        kinds = (
+            {f"{v.dtype} tensors" if torch.is_tensor(v) else what(v) for v in both} if both else {what(value)}
         )
         raise Fail(
-            f"data/type: it returned {got}: return two torch.float32 tensors, what nn.Linear takes: .float()"
+            f"data/type: it returned {' and '.join(sorted(kinds))}: return two float32 tensors (.float())"
         )
     return both
 
@@ -254,16 +263,15 @@ def check_fit_line(fit_line: Callable) -> None:
     mean, sd, squared = x.mean().item(), x.std(correction=0).item(), (x**2).mean().item()
     diverged = (
         f"On raw heights (around {mean:.0f} cm) the loss curves {squared:,.0f} times more sharply along the "
-        "weight than along the bias (the mean squared height): a learning rate that moves the bias at a "
-        "useful pace makes the weight overshoot. Train on standardized heights (linreg.standardize), then "
-        "map the line back to cm (linreg.original_units)"
+        "weight than the bias: a rate that moves the bias makes the weight overshoot. Train on standardized "
+        "heights (linreg.standardize), then map the line back to cm (linreg.original_units)"
     )
-    with grading.recording() as record:
+    with recording() as record:
         try:
             value = fit_line(heights.clone(), weights.clone())
         except linreg.DivergenceError as error:  # linreg.train() stops a diverging run: what it says, and why
             raise Fail(f"fit/diverged: training diverged ({str(error).split(':')[0]}). {diverged}") from None
-    slope, intercept = (grading.number(v) for v in pair(value) or (None, None))
+    slope, intercept = (number(v) for v in pair(value) or (None, None))
     if slope is None or intercept is None:
         raise Fail(f"fit/not two numbers: it must return (slope, intercept); it returned {value!r:.60}")
     if not (math.isfinite(slope) and math.isfinite(intercept)):  # a loop of one's own runs on to NaN
@@ -293,10 +301,7 @@ def check_fit_line(fit_line: Callable) -> None:
         f"heights' variance: divide the standardized weight by the standard deviation ({sd:.2f} cm)",
     }
     for line, mistake in mistakes.items():
-        if all(
-            math.isclose(got, wrong, rel_tol=0.02)
-            for got, wrong in zip((slope, intercept), line, strict=True)
-        ):
+        if np.allclose((slope, intercept), line, rtol=0.02, atol=0):
             key, hint = mistake.split(": ", 1)
             raise Fail(f"{key}: {seen}: {hint}")
     if abs(slope) < 0.05 * abs(a) and math.isclose(intercept, bias, rel_tol=0.02):
@@ -347,9 +352,7 @@ def check_compare_optimizers(compare_optimizers: Callable) -> None:
             )
     for name, (_, losses) in call(compare_optimizers, start, inputs, targets, OTHER_EPOCHS)[0].items():
         if len(losses) == COMPARE_EPOCHS:
-            raise Fail(
-                f"compare/ignores epochs: asked for {OTHER_EPOCHS} epochs, it returned {COMPARE_EPOCHS}"
-            )
+            raise Fail(f"compare/ignores epochs: asked for {OTHER_EPOCHS} epochs, it gave {COMPARE_EPOCHS}")
         losses_of(losses, f"the {name} run", OTHER_EPOCHS)
 
 
@@ -366,40 +369,34 @@ def call(compare_optimizers: Callable, start: nn.Module, inputs, targets, epochs
         except (ValueError, RuntimeError):  # a model of another shape: no run to trace
             return math.nan
 
-    with grading.recording(measure if epochs == COMPARE_EPOCHS else None) as record:
+    with recording(measure if epochs == COMPARE_EPOCHS else None) as record:
         result = compare_optimizers(start, inputs.clone(), targets.clone(), epochs)
     if any(not torch.equal(before[key], value) for key, value in start.state_dict().items()):
         raise Fail("compare/changed start: it changed `start`: train copies of it, copy.deepcopy(start)")
     read = {}
     for name in OPTIMIZERS:
         entry = pair(result.get(name)) if isinstance(result, dict) else None
-        lr = grading.number(entry[0]) if entry else None
+        lr = number(entry[0]) if entry else None
         if lr is None or not lr > 0:
-            got = (
-                f'"{name}": {result[name]!r:.40}'
-                if isinstance(result, dict) and name in result
-                else f"{result!r:.50}"
+            got = f'"{name}": {result[name]!r:.40}' if isinstance(result, dict) and name in result else result
+            raise Fail(
+                f'compare/result: return {{"SGD": (lr, losses), "Adam": (lr, losses)}}, not {got!s:.50}'
             )
-            raise Fail(f'compare/result: return {{"SGD": (lr, losses), "Adam": (lr, losses)}}, not {got}')
         read[name] = (lr, losses_of(entry[1], f"the {name} run"))
     return read, list(record.runs.values())
 
 
-def trace(name: str, lr: float, losses: list[float], expected: float, runs: list[grading.Run]) -> None:
+def trace(name: str, lr: float, losses: list[float], expected: float, runs: list[Run]) -> None:
     """The history must come from a run begun at start (loss `expected`), of the optimizer and rate given."""
     source = next((run for run in runs if same(run.before, losses, rtol=1e-3)), None)
     mine = [source] if source else [run for run in runs if isinstance(run.optimizer, OPTIMIZERS[name])]
     if not math.isclose(losses[0], expected, rel_tol=1e-4):
         seen = f"the {name} losses begin at {losses[0]:.6g}, not at start's loss, {expected:.6g}"
         if source is None and any(same(run.after, losses, rtol=1e-3) for run in runs):
-            raise Fail(
-                f"compare/one epoch ahead: {seen}: each is one epoch ahead: keep it from before step()"
-            )
+            raise Fail(f"compare/one epoch ahead: {seen}: one epoch ahead: keep each from before step()")
         if source is None and any(run.before and math.isclose(run.before[0], expected) for run in mine):
             raise Fail(f"compare/not the MSE: {seen}, where the run began: keep nn.MSELoss() of each epoch")
-        ended = [
-            run for run in runs if source and run.after and math.isclose(run.after[-1], source.before[0])
-        ]
+        ended = [r for r in runs if source and r.after and math.isclose(r.after[-1], source.before[0])]
         fix = "train a copy of it, copy.deepcopy(start), for each run"
         if ended:
             fix = (
@@ -416,7 +413,7 @@ def trace(name: str, lr: float, losses: list[float], expected: float, runs: list
         )
 
 
-def label(run: grading.Run) -> str:
+def label(run: Run) -> str:
     """'optim.SGD run at learning rate 0.1'."""
     rates = " and ".join(f"{rate:g}" for rate in dict.fromkeys(run.rates))
     return f"optim.{type(run.optimizer).__name__} run at learning rate {rates}"
@@ -440,15 +437,13 @@ def grade_one(namespace: dict, name: str, loop: str = "") -> Verdict:
     loop: train_loop()'s verdict if known (check.loop_state()); else it is graded now, if needed."""
     problem, check = PROBLEMS[name]
     refuse = "train_loop() ran past its time limit" if loop == "timed out" else ""
-    with grading.calls_to(namespace, "train_loop", refuse) as calls:
-        verdict = grading.run_check(check, namespace, name, problem)
+    with calls_to(namespace, "train_loop", refuse) as calls:
+        verdict = run_check(check, namespace, name, problem)
     if verdict.passed or name == "train_loop" or not calls:
         return verdict
     if (loop or loop_state(grade_one(namespace, "train_loop"))) == "passed":
         return verdict
-    hint = (
-        "it calls your train_loop(), which fails its own check: until that passes, this one can tell no more"
-    )
+    hint = "it calls your train_loop(), which fails its own check: until that passes, this one can't tell"
     return Verdict(name, problem, False, hint, "loop fails first")
 
 
@@ -460,10 +455,232 @@ def check(function: Callable, time_limit: float = TIME_LIMIT) -> None:
         return print(f"check() grades one of {', '.join(PROBLEMS)}: pass it the function, check(train_loop)")
     namespace = getattr(function, "__globals__", {})  # a notebook's: where its other functions are
     namespace = namespace if namespace.get(name) is function else {name: function}
+    print(verdict_line(graded(namespace, name, "", time_limit, f"check({name}, time_limit=SECONDS)")))
+
+
+def graded(namespace: dict, name: str, loop: str = "", seconds: float | None = None, more="") -> Verdict:
+    """grade_one(), with what the learner's code printed, and (with `seconds`) a time limit (in_place())."""
     printed = Printed()
     try:
-        with grading.in_place(printed, time_limit):
-            verdict = grade_one(namespace, name)
-    except grading.OutOfTime:
-        verdict = timed_out(name, PROBLEMS[name][0], time_limit, f"check({name}, time_limit=SECONDS)")
-    print(verdict_line(printed.into(verdict)))
+        with in_place(printed, seconds):
+            verdict = grade_one(namespace, name, loop)
+    except OutOfTime:
+        verdict = timed_out(name, PROBLEMS[name][0], seconds, more)
+    return printed.into(verdict)
+
+
+# === What the checks share ===
+
+
+class Fail(Exception):  # noqa: N818 (a verdict, not an error)
+    """A check failed: Fail("key: hint"). The key, before the first ": ", names the mistake whatever numbers
+    the hint quotes (tests, and counts over a class, go by it); the rest is the hint."""
+
+    def __init__(self, text: str) -> None:
+        self.key, _, hint = text.partition(": ")
+        super().__init__(hint)
+
+
+class OutOfTime(BaseException):
+    """A notebook's check ran past its time limit. Not an Exception, which the learner's code may catch."""
+
+
+def what(value: object) -> str:
+    """A value in a few words: 'None', 'a dict', 'a Tensor of shape (3,)'."""
+    shape = f" of shape {tuple(value.shape)}" if isinstance(value, (torch.Tensor, np.ndarray)) else ""
+    return "None" if value is None else f"a {type(value).__name__.replace('ndarray', 'numpy array')}{shape}"
+
+
+def number(value: object) -> float | None:
+    """A real number as a float, whatever holds it: int, float, numpy or one-element tensor (not a bool)."""
+    if isinstance(value, (torch.Tensor, np.ndarray)) and value.reshape(-1).shape[0] == 1:
+        value = value.reshape(-1)[0].item()
+    return float(value) if isinstance(value, numbers.Real) and not isinstance(value, bool) else None
+
+
+def pair(value: object) -> tuple[object, object] | None:
+    """The two items of a tuple, a list or another sequence of two; None if it is not one."""
+    try:
+        return (value[0], value[1]) if not isinstance(value, (str, dict)) and len(value) == 2 else None
+    except (TypeError, KeyError, IndexError):
+        return None
+
+
+def losses_of(value: object, who: str, epochs: int | None = None) -> list[float]:
+    """A loss history (a list, tuple or numpy array of numbers, one per epoch) as floats, or its hint."""
+    items = value.tolist() if isinstance(value, np.ndarray) and value.ndim == 1 else value
+    listed = isinstance(items, (list, tuple))
+    if isinstance(value, torch.Tensor) or listed and any(isinstance(v, torch.Tensor) for v in items):
+        raise Fail(f"losses: {who} returned tensors: keep loss.item(), a plain float, for each epoch")
+    floats = [number(v) for v in items] if listed else [None]
+    if None in floats:
+        bad = f"{what(items[floats.index(None)])} among its losses" if listed else what(value)
+        raise Fail(f"losses: {who} returned {bad}: return a list with one float per epoch")
+    if epochs is not None and len(floats) != epochs:
+        got = f"{counted(len(floats), 'loss', 'losses')} for {counted(epochs, 'epoch')}"
+        raise Fail(f"loss count: {who} returned {got}: keep exactly one per epoch")
+    return floats
+
+
+def replay(start: nn.Module, name: str, lr: float, inputs, targets, epochs: int, no_zero_grad=False):
+    """The training loop from a copy of start: (its losses, the trained model); or without zero_grad()."""
+    model = copy.deepcopy(start)
+    optimizer = OPTIMIZERS[name](model.parameters(), lr=lr)
+    losses = []
+    for _ in range(epochs):
+        if not no_zero_grad:
+            optimizer.zero_grad()
+        loss = nn.functional.mse_loss(model(inputs), targets)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.item())
+    return losses, model
+
+
+def same(a: list[float], b: list[float], rtol: float = 1e-4) -> bool:
+    return len(a) == len(b) and bool(np.allclose(a, b, rtol=rtol, atol=1e-7))
+
+
+@dataclass
+class Run:
+    """An optimizer that stepped while recording, and its model's loss before and after each step."""
+
+    optimizer: optim.Optimizer
+    rates: list[float]  # of each parameter group, at the first step
+    before: list[float] = field(default_factory=list)
+    after: list[float] = field(default_factory=list)
+
+
+class Record:
+    """The runs that stepped, by id(optimizer), and the count of autograd passes (loss.backward(),
+    torch.autograd.grad, torch.func.grad): it stands in for autograd's engine, which all of them use."""
+
+    def __init__(self, engine: object) -> None:
+        self.engine, self.runs, self.gradients = engine, {}, 0
+
+    def run_backward(self, *args: object, **kwargs: object) -> object:
+        self.gradients += 1
+        return self.engine.run_backward(*args, **kwargs)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.engine, name)
+
+
+@contextmanager
+def recording(measure: Callable[[list[torch.Tensor]], float] | None = None) -> Iterator[Record]:
+    """Record every optimizer step (torch's global hooks see any optimizer's) and autograd pass while the
+    block runs; with `measure`, each run's loss before and after every step, to trace a history to it."""
+    record = Variable._execution_engine = Record(Variable._execution_engine)
+
+    def hook(when: str) -> Callable:
+        def seen(optimizer: optim.Optimizer, *_: object) -> None:
+            rates = [group["lr"] for group in optimizer.param_groups]
+            run = record.runs.setdefault(id(optimizer), Run(optimizer, rates))
+            if measure:
+                getattr(run, when).append(measure([p for g in optimizer.param_groups for p in g["params"]]))
+
+        return seen
+
+    hooks = [optimizer_hooks.register_optimizer_step_pre_hook(hook("before"))]
+    hooks.append(optimizer_hooks.register_optimizer_step_post_hook(hook("after")))
+    try:
+        yield record
+    finally:
+        Variable._execution_engine = record.engine
+        for handle in hooks:
+            handle.remove()
+
+
+def load(pieces: list[tuple[str, str]], path: Path) -> dict:
+    """Run the learner's code (check.read_source's pieces) as a module of its own; its namespace."""
+    module = sys.modules["attempt"] = types.ModuleType("attempt")  # where dataclasses look their module up
+    module.__file__ = str(path)
+    sys.path.insert(0, str(path.resolve().parent))  # a learner's file may import its neighbours
+    for name, code in pieces:
+        try:
+            exec(compile(code, name, "exec"), module.__dict__)
+        except SyntaxError as error:  # (for a null byte, without a line)
+            line = f", line {error.lineno}" if error.lineno else ""
+            raise LoadError(f"{name}{line}: syntax error: {error.msg}") from None
+        except (Exception, SystemExit) as error:  # any error of the learner's code, in one line
+            raise LoadError(f"{name} failed while loading, {where(error, {name})}") from None
+    return module.__dict__
+
+
+def where(error: BaseException, files: set[str]) -> str:
+    """'line 3 in fit_line(): ValueError: ...': the error at the learner's line it came from."""
+    frames = traceback.extract_tb(error.__traceback__)
+    frame = ([frame for frame in frames if frame.filename in files] or frames or [None])[-1]
+    said = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    return f"line {frame.lineno} in {frame.name}(): {said}" if frame else said
+
+
+def run_check(check: Callable, namespace: dict, name: str, problem: int) -> Verdict:
+    """One check on the learner's function `name`: its verdict, with a hint for whatever went wrong."""
+    code = [f for f in namespace.values() if isinstance(f, types.FunctionType) and f.__globals__ is namespace]
+    files = {f.__code__.co_filename for f in code}  # the learner's: a file, or a notebook's cells
+
+    def failed(key: str, hint: str) -> Verdict:
+        return Verdict(name, problem, False, hint, key)
+
+    if not callable(namespace.get(name)):
+        return failed("missing function", f"there is no function {name}(): keep the names from exercises.py")
+    try:
+        with warnings.catch_warnings():  # the hints say more than the warnings (MSELoss's about shapes);
+            warnings.simplefilter("ignore", UserWarning)  # only these: all would slow torch's imports down
+            check(namespace[name])
+    except Fail as failure:
+        return failed(failure.key, str(failure))
+    except NotImplementedError as error:
+        return failed("not implemented", f"not implemented yet ({where(error, files).split(':')[0]})")
+    except SystemExit as error:
+        return failed("exited", f"{name}() stopped Python at {where(error, files)}: return a result instead")
+    except Exception as error:  # a learner's bug becomes a hint; PyTorch's on two classic mistakes explained
+        said, message = f"{name}() raised an error at {where(error, files)}", str(error)
+        if "Boolean value of Tensor" in message and "_reduction.py" in traceback.format_exc():
+            loss = "create it, loss_function = nn.MSELoss(), then call loss_function(outputs, targets)"
+            return failed("raised/loss class", f"{said}: nn.MSELoss is a class, not the loss: {loss}")
+        if "mat1 and mat2 shapes cannot be multiplied" in message:
+            return failed("raised/input shape", f"{said}: nn.Linear(1, 1) takes inputs of shape (N, 1)")
+        return failed("raised", said)
+    return Verdict(name, problem, True)
+
+
+@contextmanager
+def calls_to(namespace: dict, name: str, refuse: str = "") -> Iterator[list[None]]:
+    """Record each call the learner's code makes to its `name` (or, with `refuse`, refuse it): its functions
+    find it in their globals, the namespace, where a wrapper sees every call, also through helpers."""
+    calls, function = [], namespace.get(name)
+
+    def recorded(*args: object, **kwargs: object) -> object:
+        calls.append(None)
+        if refuse:
+            raise RuntimeError(refuse)
+        return function(*args, **kwargs)
+
+    namespace.update({name: recorded} if callable(function) else {})
+    try:
+        yield calls
+    finally:
+        namespace.update({name: function} if callable(function) else {})
+
+
+@contextmanager
+def in_place(printed: Printed, seconds: float | None = None) -> Iterator[None]:
+    """What the block prints goes into `printed`; with `seconds`, OutOfTime is raised in it after that
+    long, where a timer signal can (not on Windows; in the main thread, a notebook's)."""
+    timer = seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+    def stop(*_: object) -> None:
+        raise OutOfTime
+
+    if timer:
+        previous = signal.signal(signal.SIGALRM, stop)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        with redirect_stdout(printed), redirect_stderr(printed):
+            yield
+    finally:
+        if timer:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
