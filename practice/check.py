@@ -4,12 +4,11 @@
     python practice/check.py FILE        # any .py file with the five functions, or a notebook (.ipynb)
     python practice/check.py --time-limit 120 FILE   # allow each check 120 s instead of 60
 
-The checks are in problems.py. This command imports only the standard library: a child process
-imports torch and the file once and runs the checks; when one runs past its time limit or stops
-Python, the command ends that process and grades the rest in a fresh one. Of a notebook, the code
-cells are graded, not those tagged "check". grade_file() is for other programs. Exit status: 0 when
-everything passes, 1 when something fails, 2 when FILE cannot be loaded.
-"""
+The checks are in problems.py. This command imports only the standard library: a child process imports
+torch and the file once and runs the checks; when one runs past its time limit or stops Python, the
+command ends that process and grades the rest in a fresh one. Of a notebook, the code cells are graded,
+not those tagged "check". grade_file() is for other programs. Exit status: 0 when everything passes, 1
+when something fails, 2 when FILE cannot be loaded."""
 
 from __future__ import annotations
 
@@ -17,6 +16,7 @@ import argparse
 import io
 import json
 import multiprocessing
+import os
 import shutil
 import sys
 from dataclasses import asdict, dataclass, replace
@@ -63,8 +63,7 @@ class Printed(io.TextIOBase):
         return replace(verdict, printed=self.lines, shown=tuple(self.shown))
 
 
-def counted(n: int, noun: str, plural: str = "") -> str:
-    """'1 line', '2 lines': hints read as sentences."""
+def counted(n: int, noun: str, plural: str = "") -> str:  # '1 line', '2 lines
     return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
 
@@ -77,13 +76,6 @@ def verdict_line(verdict: Verdict) -> str:
     return line + "".join(f"\n        | {shown}" for shown in verdict.shown)
 
 
-def timed_out(function: str, problem: int, limit: float, more: str) -> Verdict:
-    hint = (
-        f"did not finish within {limit:g} s, so the checker stopped it: an endless loop? ({more} allows more)"
-    )
-    return Verdict(function, problem, False, hint, "time limit")
-
-
 def loop_state(verdict: Verdict | None) -> str:
     """train_loop()'s verdict, as the checks of the functions that call it need it."""
     if verdict is None:
@@ -91,11 +83,11 @@ def loop_state(verdict: Verdict | None) -> str:
     return "passed" if verdict.passed else "timed out" if verdict.key == "time limit" else "failed"
 
 
+@dataclass
 class TextReport:
     """The command's report, printed as grading goes."""
 
-    def __init__(self, created: bool = False) -> None:
-        self.created = created
+    created: bool = False  # the learner's copy of the template was made just now
 
     def loaded(self, shown: str) -> None:
         if self.created:
@@ -123,8 +115,7 @@ def read_source(path: Path, shown: str) -> list[tuple[str, str]]:
 
 
 def learners(cell: dict) -> str | None:
-    """A notebook cell's code if it is the learner's (None for text and check cells), its IPython-only
-    lines (%magics, !commands) blanked, so that the line numbers stay right."""
+    """A cell's code if it is the learner's, with IPython's lines (%magic, !command) blanked, not removed."""
     if cell["cell_type"] != "code" or CHECK_TAG in cell["metadata"].get("tags", []):
         return None
     lines = "".join(cell["source"]).split("\n")
@@ -132,22 +123,17 @@ def learners(cell: dict) -> str | None:
 
 
 def child(connection, path: str, names: list[str] | None, loop: str, limit: float) -> None:
-    """The child process: import the checks and the file once, run the checks, and send the parent
-    ("loaded", shown path, [(function, problem)...]) or ("load error", why), then ("verdict", fields) per
-    check. What the learner's code prints is counted here, and the file's loading given `limit`."""
-    import matplotlib
-
-    matplotlib.use("Agg")  # the learner's plt.show() must neither open a window nor wait
+    """The child process: import the checks and the file (within `limit`) once, run the checks, and send
+    ("loaded", shown path, [(function, problem)...]) or ("load error", why), then ("verdict", fields)."""
+    os.environ["MPLBACKEND"] = "Agg"  # the learner's plt.show() must neither open a window nor wait
     # Under spawn this file runs here as __mp_main__: check, as problems imports it, is another copy.
     import torch
     from check import LOOPING, LoadError, Printed, loop_state, read_source
-    from problems import PROBLEMS, OutOfTime, graded, in_place, load
+    from problems import PROBLEMS, OutOfTime, graded, in_place, linreg, load
 
-    from linreg import display_path
-
-    # A first optimizer step costs seconds, the first figure some too: before any time limit counts.
+    # A first optimizer step takes a second or two: paid here, before any time limit counts.
     torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1).step()
-    shown = display_path(Path(path))
+    shown = linreg.display_path(Path(path))
     try:
         with in_place(Printed(), limit):  # not on Windows: there the parent's limit is START_LIMIT longer
             namespace = load(read_source(Path(path), shown), Path(path))
@@ -216,10 +202,12 @@ def not_loaded(path: Path, message: tuple, limit: float) -> str:
     return f"the grading process did not import torch and load {path} within {limit:g} s{LOOPING}"
 
 
-def stopped(function: str, problem: int, message: tuple, limit: float) -> Verdict:
-    """The verdict on a check whose process ran out of time or died."""
+def stopped(function: str, problem: int, message: tuple, limit: float, more: str = "") -> Verdict:
+    """The verdict on a check that ran out of time (`more` says how to allow more) or stopped Python."""
     if message[0] == "time limit":
-        return timed_out(function, problem, limit, "python practice/check.py --time-limit SECONDS")
+        more = more or "python practice/check.py --time-limit SECONDS"  # the command's; a notebook's differs
+        hint = f"did not finish within {limit:g} s and was stopped: an endless loop? ({more} allows more)"
+        return Verdict(function, problem, False, hint, "time limit")
     hint = f"Python itself stopped while it ran (exit status {message[1]}): os._exit()? Return a result"
     return Verdict(function, problem, False, hint, "stopped python")
 

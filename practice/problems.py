@@ -1,11 +1,8 @@
 """The practice problems: a check per function, PROBLEMS (their list, in the order graded), and what
-the checks share.
-
-A check runs the learner's function on data of its own and raises Fail("key: hint") beside the
-condition it finds broken. It grades what the function does, not how it is written. A hint names a
-mistake where the evidence singles it out, else it says what was seen; its numbers are the lesson's
-(its start, its data) or say whose. To add a problem: write its check, and add it to PROBLEMS.
-"""
+the checks share. A check runs the learner's function on data of its own and raises Fail("key: hint")
+beside the condition it finds broken: it grades what the function does, not how it is written. A hint
+names a mistake where the evidence singles it out, else it says what was seen; its numbers are the
+lesson's (its start, its data) or say whose. To add a problem: write its check, add it to PROBLEMS."""
 
 from __future__ import annotations
 
@@ -27,7 +24,7 @@ from pathlib import Path
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
-from check import TIME_LIMIT, LoadError, Printed, Verdict, counted, loop_state, timed_out, verdict_line
+from check import TIME_LIMIT, LoadError, Printed, Verdict, counted, loop_state, stopped, verdict_line
 from matplotlib import axes, collections, figure, legend, lines
 from torch import nn, optim
 from torch.autograd.variable import Variable
@@ -81,10 +78,8 @@ def check_train_loop(train_loop: Callable) -> None:
             f"({n},) and targets ({n}, 1), or the reverse, broadcast to ({n}, {n}): keep both ({n}, 1)"
         )
     if not math.isclose(losses[0], expected[0], rel_tol=1e-4):
-        raise Fail(
-            f"loop/wrong first loss: the first loss is {losses[0]:.6g}, the given model's MSE "
-            f"{expected[0]:.6g}: train the model given, with nn.MSELoss() on model(inputs) and targets"
-        )
+        model_mse = f"the given model's MSE {expected[0]:.6g}: train that model, with nn.MSELoss()"
+        raise Fail(f"loop/wrong first loss: the first loss is {losses[0]:.6g}, {model_mse}")
     if not same(losses, expected):  # the loss is right, the updates are not
         if not steps:
             raise Fail("loop/never stepped: optimizer.step() of the optimizer you are given never ran")
@@ -120,9 +115,8 @@ def check_train_loop(train_loop: Callable) -> None:
 def check_plot_loss_curves(plot_loss_curves: Callable) -> None:
     inputs, targets = linreg.distance_time_data()
     start, optimal = linreg.lesson_model(), linreg.optimal_loss(inputs, targets)
-    histories = {
-        name: replay(start, name, lr, inputs, targets, 30)[0] for name, lr in (("SGD", 0.01), ("Adam", 0.1))
-    }
+    rates = {"SGD": linreg.LESSON_LR, "Adam": 0.1}
+    histories = {name: replay(start, name, lr, inputs, targets, 30)[0] for name, lr in rates.items()}
     before = set(plt.get_fignums())
     try:
         check_figure(plot_loss_curves(copy.deepcopy(histories), optimal), histories, optimal)
@@ -160,9 +154,7 @@ def check_figure(fig: object, histories: dict[str, list[float]], optimal: float)
 
     for name, losses in histories.items():
         if not showing(losses):
-            raise Fail(
-                f"figure/missing curve: nothing on the figure shows the {name!r} losses given, as they are"
-            )
+            raise Fail(f"figure/missing curve: nothing on the figure shows the {name!r} losses given")
     places = [{tuple(ax.get_position().bounds) for ax in showing(losses)} for losses in histories.values()]
     if not set.intersection(*places):  # twins, or axes drawn over each other, make one plot
         raise Fail("figure/separate axes: the curves are on different axes: draw them on one, to compare")
@@ -173,9 +165,7 @@ def check_figure(fig: object, histories: dict[str, list[float]], optimal: float)
     if not any(title.strip() for title in titles):
         raise Fail("figure/no title: the plot has no title: ax.set_title(...) says what it shows")
     if not all(any(ax.get_yscale() == "log" for ax in showing(losses)) for losses in histories.values()):
-        raise Fail(
-            "figure/linear scale: the loss axis is linear: for a loss that falls, ax.set_yscale('log')"
-        )
+        raise Fail("figure/linear scale: the loss axis is linear: ax.set_yscale('log'), as losses fall")
     if not any(len(y) > 1 and np.allclose(y, optimal, rtol=1e-3) for _, y in drawn):
         raise Fail(f"figure/no reference: no horizontal reference line at the optimal loss, {optimal:.5g}")
     labels = [text.get_text().lower() for box in fig.findobj(legend.Legend) for text in box.get_texts()]
@@ -199,8 +189,7 @@ def check_height_weight_data(height_weight_data: Callable) -> None:
     if tuple(weights.shape) == (n,):
         raise Fail(
             f"data/shape: the weights have shape ({n},), the model's outputs ({n}, 1): MSELoss would warn, "
-            f"broadcast them to ({n}, {n}) and train towards the mean weight, without an error. Return "
-            "weights.reshape(-1, 1)"
+            f"broadcast them to ({n}, {n}) and fit the mean weight, without an error: weights.reshape(-1, 1)"
         )
     if (heights.shape, weights.shape) != ((n, 1), (n, 1)):
         raise Fail(f"data/shape: it returned {shapes}: nn.Linear takes ({n}, 1), one row per person")
@@ -241,12 +230,8 @@ def check_height_weight_data(height_weight_data: Callable) -> None:
 def two_tensors(value: object) -> tuple[torch.Tensor, torch.Tensor]:
     both = pair(value)
     if both is None or not all(isinstance(v, torch.Tensor) and v.dtype == torch.float32 for v in both):
-        kinds = (
-            {f"{v.dtype} tensors" if torch.is_tensor(v) else what(v) for v in both} if both else {what(value)}
-        )
-        raise Fail(
-            f"data/type: it returned {' and '.join(sorted(kinds))}: return two float32 tensors (.float())"
-        )
+        kinds = sorted({f"{v.dtype} tensors" if torch.is_tensor(v) else what(v) for v in both or [value]})
+        raise Fail(f"data/type: it returned {' and '.join(kinds)}: return two float32 tensors (.float())")
     return both
 
 
@@ -281,16 +266,13 @@ def check_fit_line(fit_line: Callable) -> None:
     exact = excess <= TOLERANCE and math.isclose(slope, a, rel_tol=TOLERANCE)
     if not (record.gradients or record.runs):
         raise Fail(
-            "fit/no gradient descent: "
-            + ("your line is exact, but " if exact else "")
-            + "the checker saw no gradient descent (no optimizer step, no autograd gradient): learn the line "
-            "by training a model; an exact formula such as linreg.least_squares is the checker's reference"
+            "fit/no gradient descent: the checker saw no gradient descent (no optimizer step, no autograd "
+            f"gradient){', though your line is exact' if exact else ''}: learn it by training a model; an "
+            "exact formula such as linreg.least_squares is the checker's reference"
         )
     if exact:
         return
-    seen = (
-        f"your line has slope {slope:.4f} kg/cm, intercept {intercept:.2f} kg; least squares {a:.4f}, {b:.2f}"
-    )
+    seen = f"your slope is {slope:.4f} kg/cm, intercept {intercept:.2f} kg; least squares {a:.4f}, {b:.2f}"
     w, bias = a * sd, y.mean().item()  # the least-squares line on standardized heights
     mistakes = {  # what each mistake in mapping the line back to cm returns, and what to say
         (b, a): "fit/swapped: the same two numbers, the other way round: return (slope, intercept)",
@@ -314,12 +296,12 @@ def check_fit_line(fit_line: Callable) -> None:
 
 
 # === Problem 2, SGD against Adam: compare_optimizers() ===
-# From the lesson's start, on its data: SGD at the lesson's learning rate ends 3.7 % above the optimal
-# loss here too. Every optimizer that steps during the call is recorded, with its model's loss before
-# and after each step, to trace each history returned to the run that made it (its momentum, betas or
-# scheduler are the learner's to choose); one no run explains (mini-batches) is graded on what it shows.
+# From the lesson's start and data: SGD at the lesson's rate ends 3.7 % above the optimal loss here too.
+# Each optimizer that steps is recorded with its model's loss before and after each step, to trace a
+# history to its run (momentum, betas are the learner's); one no run explains is graded on what it shows.
 
 COMPARE_EPOCHS, OTHER_EPOCHS = linreg.LESSON_EPOCHS, 200  # the second call: is `epochs` used?
+RESULT = '{"SGD": (lr, losses), "Adam": (lr, losses)}'
 
 
 def check_compare_optimizers(compare_optimizers: Callable) -> None:
@@ -379,9 +361,7 @@ def call(compare_optimizers: Callable, start: nn.Module, inputs, targets, epochs
         lr = number(entry[0]) if entry else None
         if lr is None or not lr > 0:
             got = f'"{name}": {result[name]!r:.40}' if isinstance(result, dict) and name in result else result
-            raise Fail(
-                f'compare/result: return {{"SGD": (lr, losses), "Adam": (lr, losses)}}, not {got!s:.50}'
-            )
+            raise Fail(f"compare/result: return {RESULT}, not {got!s:.40}")
         read[name] = (lr, losses_of(entry[1], f"the {name} run"))
     return read, list(record.runs.values())
 
@@ -408,19 +388,15 @@ def trace(name: str, lr: float, losses: list[float], expected: float, runs: list
         raise Fail(f'compare/wrong optimizer: the "{name}" losses are those of your {label(source)}')
     if mine and not any(math.isclose(lr, rate, rel_tol=1e-6) for run in mine for rate in run.rates):
         trained = ", ".join(map(label, mine))
-        raise Fail(
-            f"compare/learning rate: you return {lr:g} as the {name} learning rate, but trained: {trained}"
-        )
+        raise Fail(f"compare/learning rate: you return {lr:g} for {name}, but trained: {trained}")
 
 
 def label(run: Run) -> str:
-    """'optim.SGD run at learning rate 0.1'."""
     rates = " and ".join(f"{rate:g}" for rate in dict.fromkeys(run.rates))
     return f"optim.{type(run.optimizer).__name__} run at learning rate {rates}"
 
 
-# === The problems, in the order graded: train_loop() first, since answers to problems 1 and 2 may ===
-# call it, and a broken loop would fail their checks for reasons that are not theirs.
+# === The problems, in the order graded: train_loop() first, as answers to problems 1 and 2 may call it ===
 
 PROBLEMS = {  # function: (its problem's number in the README and the template, its check)
     "train_loop": (3, check_train_loop),
@@ -432,9 +408,8 @@ PROBLEMS = {  # function: (its problem's number in the README and the template, 
 
 
 def grade_one(namespace: dict, name: str, loop: str = "") -> Verdict:
-    """The verdict on one function. Where it calls a failing train_loop(), that is what it is told.
-
-    loop: train_loop()'s verdict if known (check.loop_state()); else it is graded now, if needed."""
+    """The verdict on one function; one that calls a failing train_loop() is told so (`loop`: its verdict,
+    check.loop_state(), if known; else it is graded now, when needed)."""
     problem, check = PROBLEMS[name]
     refuse = "train_loop() ran past its time limit" if loop == "timed out" else ""
     with calls_to(namespace, "train_loop", refuse) as calls:
@@ -448,8 +423,8 @@ def grade_one(namespace: dict, name: str, loop: str = "") -> Verdict:
 
 
 def check(function: Callable, time_limit: float = TIME_LIMIT) -> None:
-    """Check one function in place, as a notebook's check cell does, and print its verdict as the command
-    would. The time limit needs a timer signal: on Windows there is none, and a check runs until it ends."""
+    """Check one function in place, as a notebook's check cell does; print its verdict as the command would.
+    The time limit needs a timer signal: on Windows there is none, and a check runs until it ends."""
     name = getattr(function, "__name__", "")
     if name not in PROBLEMS:
         return print(f"check() grades one of {', '.join(PROBLEMS)}: pass it the function, check(train_loop)")
@@ -465,7 +440,7 @@ def graded(namespace: dict, name: str, loop: str = "", seconds: float | None = N
         with in_place(printed, seconds):
             verdict = grade_one(namespace, name, loop)
     except OutOfTime:
-        verdict = timed_out(name, PROBLEMS[name][0], seconds, more)
+        verdict = stopped(name, PROBLEMS[name][0], ("time limit",), seconds, more)
     return printed.into(verdict)
 
 
@@ -626,9 +601,7 @@ def run_check(check: Callable, namespace: dict, name: str, problem: int) -> Verd
     if not callable(namespace.get(name)):
         return failed("missing function", f"there is no function {name}(): keep the names from exercises.py")
     try:
-        with warnings.catch_warnings():  # the hints say more than the warnings (MSELoss's about shapes);
-            warnings.simplefilter("ignore", UserWarning)  # only these: all would slow torch's imports down
-            check(namespace[name])
+        check(namespace[name])
     except Fail as failure:
         return failed(failure.key, str(failure))
     except NotImplementedError as error:
@@ -667,8 +640,8 @@ def calls_to(namespace: dict, name: str, refuse: str = "") -> Iterator[list[None
 
 @contextmanager
 def in_place(printed: Printed, seconds: float | None = None) -> Iterator[None]:
-    """What the block prints goes into `printed`; with `seconds`, OutOfTime is raised in it after that
-    long, where a timer signal can (not on Windows; in the main thread, a notebook's)."""
+    """What the block prints goes into `printed` (torch's warnings not: the hints say more); with `seconds`,
+    OutOfTime is raised in it after that long, where a timer signal can (not on Windows; in a main thread)."""
     timer = seconds and hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
 
     def stop(*_: object) -> None:
@@ -678,7 +651,8 @@ def in_place(printed: Printed, seconds: float | None = None) -> Iterator[None]:
         previous = signal.signal(signal.SIGALRM, stop)
         signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        with redirect_stdout(printed), redirect_stderr(printed):
+        with redirect_stdout(printed), redirect_stderr(printed), warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
             yield
     finally:
         if timer:

@@ -256,7 +256,7 @@ MISTAKES = [
         learner.loop("zfbs", learner.squeezed),
         "for predictions of shape (4,) and targets (4, 1), or the reverse, broadcast to (4, 4)",
     ),
-    loop_fails("loop/wrong first loss", learner.loop_of_a_new_model, "train the model given"),
+    loop_fails("loop/wrong first loss", learner.loop_of_a_new_model, "train that model, with nn.MSELoss()"),
     loop_fails(
         "loop/differs later", learner.loop("zfbss"), "only the first loss matches the reference, then they"
     ),
@@ -366,7 +366,9 @@ MISTAKES = [
     fit_fails("fit/diverged", learner.fit_diverging_in_linreg_train, "the loss became inf at epoch"),
     fit_fails("fit/not two numbers", lambda h, w: "1.0, 0.0", "must return (slope, intercept)"),
     fit_fails(
-        "fit/no gradient descent", learner.fit_by_least_squares, "your line is exact, but the checker saw no"
+        "fit/no gradient descent",
+        learner.fit_by_least_squares,
+        "no autograd gradient), though your line is exact: learn it by training",
     ),
     fit_fails("fit/no gradient descent", lambda h, w: (1.0, 0.0), "the checker saw no gradient descent"),
     fit_fails(
@@ -465,12 +467,12 @@ MISTAKES = [
     compare_fails(
         "compare/learning rate",
         learner.sweep_returning_the_last_runs_losses,
-        "you return 0.1 as the SGD learning rate, but trained: optim.SGD run at learning rate 0.03",
+        "you return 0.1 for SGD, but trained: optim.SGD run at learning rate 0.03",
     ),
     compare_fails(
         "compare/learning rate",
         learner.comparison(sgd_and_adam(0.02, 0.5), batch=2, returned=lambda n, lr, losses: (lr * 5, losses)),
-        "you return 0.1 as the SGD learning rate, but trained: optim.SGD run at learning rate 0.02",
+        "you return 0.1 for SGD, but trained: optim.SGD run at learning rate 0.02",
     ),
     compare_fails(
         "compare/not converged",
@@ -715,8 +717,7 @@ def test_a_misbehaving_file_gets_one_line_per_check_and_the_rest_still_graded(co
     verdicts = verdict_lines(result.stdout)
     assert list(verdicts) == [f"{name}()" for name in problems.PROBLEMS]
     assert (
-        "train_loop(): did not finish within 3 s, so the checker stopped it: an endless loop"
-        in verdicts["train_loop()"]
+        "train_loop(): did not finish within 3 s and was stopped: an endless loop" in verdicts["train_loop()"]
     )
     assert (
         verdicts["plot_loss_curves()"]

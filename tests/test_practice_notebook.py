@@ -140,5 +140,5 @@ def test_a_check_stops_an_endless_loop_after_its_time_limit(capsys):
     exec("def train_loop(*args):\n    while True:\n        pass\n", namespace)  # noqa: S102
     problems.check(namespace["train_loop"], time_limit=0.5)
     assert capsys.readouterr().out.startswith(
-        "FAIL  train_loop(): did not finish within 0.5 s, so the checker stopped it: an endless loop"
+        "FAIL  train_loop(): did not finish within 0.5 s and was stopped: an endless loop"
     )
