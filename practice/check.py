@@ -63,7 +63,7 @@ class Printed(io.TextIOBase):
         return replace(verdict, printed=self.lines, shown=tuple(self.shown))
 
 
-def counted(n: int, noun: str, plural: str = "") -> str:  # '1 line', '2 lines
+def counted(n: int, noun: str, plural: str = "") -> str:  # '1 line', '2 lines'
     return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
 

@@ -461,9 +461,10 @@ class OutOfTime(BaseException):
 
 
 def what(value: object) -> str:
-    """A value in a few words: 'None', 'a dict', 'a Tensor of shape (3,)'."""
-    shape = f" of shape {tuple(value.shape)}" if isinstance(value, (torch.Tensor, np.ndarray)) else ""
-    return "None" if value is None else f"a {type(value).__name__.replace('ndarray', 'numpy array')}{shape}"
+    """A value in a few words: 'None', 'an int', 'a Tensor of shape (3,)'."""
+    name = type(value).__name__.replace("ndarray", "numpy array")
+    of = f" of shape {tuple(value.shape)}" if isinstance(value, (torch.Tensor, np.ndarray)) else ""
+    return "None" if value is None else f"{'an' if name[0] in 'aeiou' else 'a'} {name}{of}"
 
 
 def number(value: object) -> float | None:
