@@ -40,7 +40,7 @@ DISTANCES, TIMES = (np.float32(values).astype(float) for values in (linreg.DISTA
 START = (linreg.lesson_model().linear.weight.item(), linreg.lesson_model().linear.bias.item())
 
 
-def attempt(**changes) -> dict:
+def answers_with(**changes) -> dict:
     """The worked answers, with some functions swapped for a learner's version."""
     return {name: getattr(answers, name) for name in problems.PROBLEMS} | changes
 
@@ -124,53 +124,42 @@ RIGHT = {
     ids=[f"{function}-{i}" for function, rights in RIGHT.items() for i in range(len(rights))],
 )
 def test_a_right_answer_passes_however_it_is_written(function, right):
-    verdict = problems.grade_one(attempt(**{function: right}), function)
+    verdict = problems.grade_one(answers_with(**{function: right}), function)
     assert verdict.passed, verdict.hint
 
 
 # --- Broken attempts, and the hint each must get ---
 
-
-@dataclass(frozen=True)
-class Mistake:
-    key: str  # the key of the hint it must get
-    function: str  # the function graded
-    attempt: object  # the learner's version of it (None: no such function)
-    phrase: str  # words the hint must contain
-    namespace: object = None  # the whole file, when swapping one function is not enough
-    loop: str = ""  # train_loop()'s verdict, when it matters
-
-    def grade(self) -> check.Verdict:
-        namespace = self.namespace() if self.namespace else attempt(**{self.function: self.attempt})
-        return problems.grade_one(namespace, self.function, self.loop)
-
-
-def fails(function: str, attempt: object, key: str, phrase: str, **options) -> pytest.param:
-    return pytest.param(Mistake(key, function, attempt, phrase, **options), id=key)
-
-
-def loop_fails(key, attempt, phrase):
-    return fails("train_loop", attempt, key, phrase)
-
-
-def plot_fails(key, phrase, **changes):
-    return fails("plot_loss_curves", functools.partial(learner.plot, **changes), key, phrase)
-
-
-def data_fails(key, attempt, phrase):
-    return fails("height_weight_data", attempt, key, phrase)
-
-
-def fit_fails(key, attempt, phrase, **options):
-    return fails("fit_line", attempt, key, phrase, **options)
-
-
-def compare_fails(key, attempt, phrase):
-    return fails("compare_optimizers", attempt, key, phrase)
+FUNCTION = {"loop": "train_loop", "figure": "plot_loss_curves", "data": "height_weight_data"}
+FUNCTION |= {"fit": "fit_line", "compare": "compare_optimizers"}  # the function a key's prefix names
 
 
 def sgd_and_adam(sgd: float, adam: float) -> dict:
     return {"SGD": lambda p: optim.SGD(p, lr=sgd), "Adam": lambda p: optim.Adam(p, lr=adam)}
+
+
+def plot(**changes):
+    return functools.partial(learner.plot, **changes)
+
+
+def sgd_only(ax, name, losses):
+    return ax.plot(losses, label=name) if name == "SGD" else None
+
+
+def log10_curve(ax, name, losses):
+    return ax.plot(np.log10(losses), label=name)
+
+
+def one_unnamed(ax, name, losses):
+    return ax.plot(losses, label=name if name == "SGD" else "the other")
+
+
+def five_times(name, lr, losses):  # the learning rate returned is not the one trained with
+    return lr * 5, losses
+
+
+ADAM_TWICE = {name: lambda p: optim.Adam(p, lr=0.5) for name in ("SGD", "Adam")}
+ANOTHER_RATE = learner.comparison(sgd_and_adam(0.02, 0.5), batch=2, returned=five_times)
 
 
 def losses_alike_without_zero_grad() -> int:
@@ -180,329 +169,125 @@ def losses_alike_without_zero_grad() -> int:
     return next(i for i, (a, b) in enumerate(zip(right, wrong, strict=True)) if not np.isclose(a, b))
 
 
+def loss_texts(*args):
+    return [f"{loss:.4f}" for loss in learner.loop("zfbs")(*args)]
+
+
 def raising_name_error(model, optimizer, inputs, targets, epochs):
     return [loss_function(model(inputs), targets)]  # noqa: F821 (the learner's typo)
 
 
+def call_the_class(model, inputs, targets):
+    return nn.MSELoss(model(inputs), targets)  # the class called with the tensors, as if it were the loss
+
+
+def flattened(model, inputs, targets):
+    return learner.mse(model, inputs.flatten(), targets)
+
+
+LOOP, FIT, COMPARE, SUMMED = learner.loop, learner.fitted, learner.comparison, learner.summed
+LESSON, OTHER = problems.COMPARE_EPOCHS, problems.OTHER_EPOCHS  # the two calls of compare_optimizers()
+# (key of the hint it must get, the learner's version of the function, words the hint must contain,
+# the function: when the key does not name it). The worked answers stand in for the other functions.
 MISTAKES = [
-    # Any function
-    fails("fit_line", None, "missing function", "there is no function fit_line(): keep the names"),
-    fails("fit_line", exercises.fit_line, "not implemented", "not implemented yet (line "),
-    loop_fails(
-        "raised",
-        raising_name_error,
-        "in raising_name_error(): NameError: name 'loss_function' is not defined",
-    ),
-    loop_fails(
-        "raised/loss class",
-        learner.loop("zfbs", lambda model, inputs, targets: nn.MSELoss(model(inputs), targets)),
-        "nn.MSELoss is a class, not the loss: create it, loss_function = nn.MSELoss()",
-    ),
-    loop_fails(
-        "raised/input shape",
-        learner.loop("zfbs", lambda model, inputs, targets: learner.mse(model, inputs.flatten(), targets)),
-        "shapes cannot be multiplied (1x4 and 1x1): nn.Linear(1, 1) takes inputs of shape (N, 1)",
-    ),
-    fit_fails("exited", learner.fit_that_exits, "fit_line() stopped Python at line "),
-    fit_fails(
-        "raised",
-        learner.fit_in_float64_with_linreg_train,
-        "TrainingError: inputs are torch.float64 but the model computes in torch.float32",
-    ),
-    fit_fails(
-        "loop fails first",
-        None,
-        "it calls your train_loop(), which fails its own check",
-        namespace=lambda: worked_answers_calling(learner.loop("fbs")),
-        loop="failed",
-    ),
-    # train_loop()
-    loop_fails("losses", lambda *args: None, "train_loop() returned None: return a list with one float"),
-    loop_fails("losses", learner.loop_keeping_tensors, "keep loss.item(), a plain float"),
-    loop_fails(
-        "losses",
-        lambda *args: [f"{loss:.4f}" for loss in learner.loop("zfbs")(*args)],
-        "train_loop() returned a str among its losses",
-    ),
-    loop_fails(
-        "loss count", lambda *args: learner.loop("zfbs")(*args)[::10], "returned 2 losses for 20 epochs"
-    ),
-    loop_fails(
-        "loop/no zero_grad",
-        learner.loop("fbs"),
-        f"the first {losses_alike_without_zero_grad()} losses match the reference, then they differ: did you "
-        "call optimizer.zero_grad()?",
-    ),
-    loop_fails(
-        "loop/never stepped", learner.loop("zfb"), "optimizer.step() of the optimizer you are given never ran"
-    ),
-    loop_fails("loop/no gradients", learner.loop("zfs"), "because loss.backward() never ran"),
-    loop_fails(
-        "loop/no gradients",
-        learner.loop("zfbs", learner.without_gradients),
-        "model(inputs) ran with gradients off (under torch.no_grad()?)",
-    ),
-    loop_fails(
-        "loop/no gradients",
-        learner.loop("zfbs", learner.detached),
-        "loss.backward() ran, but the loss was cut off from the parameters",
-    ),
-    loop_fails(
-        "loop/step before backward", learner.loop("zfsb"), "optimizer.step() runs before loss.backward()"
-    ),
-    loop_fails(
-        "loop/gradients wiped",
-        learner.loop("fbzs"),
-        "zero_grad() wipes the gradients between backward() and step()",
-    ),
-    loop_fails(
-        "loop/one epoch ahead", learner.loop_recording_after_the_step, "your losses are one epoch ahead"
-    ),
-    loop_fails(
-        "loop/wrong first loss",
-        learner.loop("zfbs", learner.summed),
-        "the given model's MSE",
-    ),
-    loop_fails(
-        "loop/broadcast shapes",
-        learner.loop("zfbs", learner.squeezed),
-        "for predictions of shape (4,) and targets (4, 1), or the reverse, broadcast to (4, 4)",
-    ),
-    loop_fails("loop/wrong first loss", learner.loop_of_a_new_model, "train that model, with nn.MSELoss()"),
-    loop_fails(
-        "loop/differs later", learner.loop("zfbss"), "only the first loss matches the reference, then they"
-    ),
-    loop_fails("loop/trained a copy", learner.loop_training_a_copy, "the model you were given is untrained"),
-    loop_fails(
-        "loop/not the optimizer's step", learner.loop_updating_by_hand, "it matches with SGD, not Adam"
-    ),
-    # plot_loss_curves()
-    plot_fails("figure/not a figure", "returned the Axes: return its Figure", returned=lambda fig, ax: ax),
-    plot_fails("figure/not a figure", "plot_loss_curves() returned None", returned=lambda fig, ax: None),
-    fails(
-        "plot_loss_curves",
-        lambda *args: learner.plt.figure(),
-        "figure/missing curve",
-        "shows the 'SGD' losses",
-    ),
-    plot_fails(
-        "figure/missing curve",
-        "nothing on the figure shows the 'Adam' losses",
-        curve=lambda ax, name, losses: ax.plot(losses, label=name) if name == "SGD" else None,
-    ),
-    plot_fails(
-        "figure/missing curve",
-        "nothing on the figure shows the 'SGD' losses",
-        curve=lambda ax, name, losses: ax.plot(np.log10(losses), label=name),
-        log=False,
-    ),
-    fails(
-        "plot_loss_curves",
-        learner.plot_on_separate_axes,
-        "figure/separate axes",
-        "the curves are on different axes",
-    ),
-    plot_fails("figure/no axis label", "the plot has no x-axis label", labels=False),
-    plot_fails("figure/no title", "the plot has no title", title=lambda fig, ax: None),
-    plot_fails("figure/linear scale", "the loss axis is linear", log=False),
-    plot_fails(
-        "figure/no reference",
-        "no horizontal reference line at the optimal loss",
-        reference=lambda ax, y: ax.axhline(3 * y),
-    ),
-    plot_fails("figure/legend", "the figure has no legend", legend=lambda fig, ax: None),
-    plot_fails(
-        "figure/legend",
-        "legend does not name 'Adam'",
-        curve=lambda ax, name, losses: ax.plot(losses, label=name if name == "SGD" else "the other"),
-    ),
-    # height_weight_data()
-    data_fails(
-        "data/type",
-        learner.data(lambda h, w: {"h": h, "w": w}),
-        "returned a dict: return two float32 tensors",
-    ),
-    data_fails(
-        "data/type", learner.data(lambda h, w: (h.numpy(), w.numpy())), "returned a numpy array of shape"
-    ),
-    data_fails("data/type", learner.data(lambda h, w: (h.long(), w.long())), "returned torch.int64 tensors"),
-    data_fails(
-        "data/type",
-        learner.data(lambda h, w: (h.double(), w.double())),
-        "returned torch.float64 tensors: return two float32 tensors",
-    ),
-    data_fails(
-        "data/shape",
-        learner.data_ignoring_n,
-        "asked for n = 400 people, it returned heights of shape (100, 1)",
-    ),
-    data_fails(
-        "data/shape", learner.data(lambda h, w: (h.flatten(), w)), "heights of shape (400,) and weights"
-    ),
-    data_fails(
-        "data/shape",
-        learner.data(lambda h, w: (h, w.flatten())),
-        "the weights have shape (400,), the model's outputs (400, 1): MSELoss would warn",
-    ),
-    data_fails(
-        "data/shape", learner.data(lambda h, w: (h, torch.cat([w, w], 1))), "weights of shape (400, 2)"
-    ),
-    data_fails("data/not finite", learner.data(lambda h, w: (h, w / (w > 60))), "NaN or infinite"),
-    data_fails("data/heights unit", learner.data(lambda h, w: (h / 100, w)), "metres?"),
-    data_fails("data/heights unit", learner.data(lambda h, w: (h / 2.54, w)), "inches?"),
-    data_fails("data/heights unit", learner.data(lambda h, w: (h + 50, w)), "adults: 160-180 cm"),
-    data_fails("data/weights unit", learner.data(lambda h, w: (h, w / 0.4536)), "pounds?"),
-    data_fails(
-        "data/weights unit",
-        learner.drawn_people(1.0, 0.0, 12),
-        "times the heights: a line without an intercept?",
-    ),
-    data_fails("data/weights unit", learner.data(lambda h, w: (h, w * 0.4)), "where adults average 60-95 kg"),
-    data_fails(
-        "data/heights out of range",
-        learner.drawn_people(0.9, -70, 12, height_sd=25),
-        "is their spread too wide (yours: standard deviation 2",
-    ),
-    data_fails(
-        "data/weights not positive", learner.drawn_people(0.9, -70, 45), "of the 400 weights are 0 kg or less"
-    ),
-    data_fails("data/relation", learner.drawn_people(-1.5, 350, 12), "weight falls as height rises"),
-    data_fails("data/relation", learner.drawn_people(0.0, 80, 12), "weight barely depends on height"),
-    data_fails("data/relation", learner.drawn_people(0.9, -70, 0.5), "weight has no scatter (correlation"),
-    data_fails("data/seed", learner.data_unseeded, "the same seed gave different data"),
-    data_fails("data/seed", learner.drawn_people(0.9, -70, 12, seed=0), "seeds 1 and 2 gave the same"),
-    # fit_line()
-    fit_fails("fit/diverged", learner.fitted(standardized=False, lr=0.01, epochs=100), "training diverged"),
-    fit_fails("fit/diverged", learner.fit_diverging_in_linreg_train, "the loss became inf at epoch"),
-    fit_fails("fit/not two numbers", lambda h, w: "1.0, 0.0", "must return (slope, intercept)"),
-    fit_fails(
-        "fit/no gradient descent",
-        learner.fit_by_least_squares,
-        "no autograd gradient), though your line is exact: learn it by training",
-    ),
-    fit_fails("fit/no gradient descent", lambda h, w: (1.0, 0.0), "the checker saw no gradient descent"),
-    fit_fails(
-        "fit/swapped",
-        learner.fitted(map_back="swapped"),
-        "the same two numbers, the other way round: return (slope, intercept)",
-    ),
-    fit_fails("fit/not mapped back", learner.fitted(map_back="none"), "the line for standardized heights"),
-    fit_fails(
-        "fit/slope times std",
-        learner.fitted(map_back="times std"),
-        "divide the standardized weight by the standard deviation",
-    ),
-    fit_fails(
-        "fit/not mapped back", learner.fitted(map_back="slope"), "the intercept is the standardized line's"
-    ),
-    fit_fails(
-        "fit/not mapped back",
-        learner.fitted(map_back="w mean"),
-        "the intercept subtracts the standardized w * mean",
-    ),
-    fit_fails(
-        "fit/flat line",
-        learner.fitted(loss_of=learner.squeezed),
-        "flat, as from predictions (N,) against targets (N, 1)",
-    ),
-    fit_fails(
-        "fit/not least squares",
-        learner.fitted(epochs=5),
-        "Either training stopped before it converged (train longer",
-    ),
-    # compare_optimizers()
-    compare_fails(
-        "compare/result",
-        lambda *args: [0.1, 0.5],
-        'return {"SGD": (lr, losses), "Adam": (lr, losses)}, not [0.1, 0.5]',
-    ),
-    compare_fails(
-        "compare/result",
-        lambda *args: {"sgd": (0.1, []), "adam": (0.5, [])},
-        "not {'sgd': (0.1, [])",
-    ),
-    compare_fails(
-        "compare/changed start", learner.comparison(start_from=lambda start: start), "changed `start`"
-    ),
-    compare_fails(
-        "compare/result",
-        learner.comparison(returned=lambda name, lr, losses: losses),
-        'not "SGD": [161.',
-    ),
-    compare_fails(
-        "compare/result",
-        learner.comparison(returned=lambda name, lr, losses: (str(lr), losses)),
-        "not \"SGD\": ('0.1', [",
-    ),
-    compare_fails(
-        "compare/diverged",
-        learner.comparison(sgd_and_adam(1.0, 0.5)),
-        "the SGD run at learning rate 1 diverged (its loss ",
-    ),
-    compare_fails(
-        "compare/diverged",
-        learner.comparison(sgd_and_adam(0.1, 1e30)),
-        "Use a smaller learning rate: try 1e+29",
-    ),
-    compare_fails(
-        "compare/ignores epochs",
-        learner.comparison(fixed_epochs=problems.COMPARE_EPOCHS),
-        f"asked for {problems.OTHER_EPOCHS} epochs, it gave {problems.COMPARE_EPOCHS}",
-    ),
-    compare_fails(
-        "compare/not from start",
-        learner.comparison(start_from=lambda start: type(start)(1, 1)),
-        "train a copy of it, copy.deepcopy(start), for each run",
-    ),
-    compare_fails(
-        "compare/not from start",
-        learner.sweep_training_one_copy,
-        "the run began where your optim.SGD run at learning rate 0.01 ended: give every run a fresh copy",
-    ),
-    compare_fails(
-        "compare/not the MSE",
-        learner.comparison(sgd_and_adam(0.02, 0.5), loss_of=learner.summed),
-        ", where the run began: keep nn.MSELoss() of each epoch",
-    ),
-    compare_fails(
-        "compare/one epoch ahead",
-        learner.comparison(after_step=True),
-        "one epoch ahead: keep each from before step()",
-    ),
-    compare_fails(
-        "compare/wrong optimizer",
-        learner.comparison({"SGD": lambda p: optim.Adam(p, lr=0.5), "Adam": lambda p: optim.Adam(p, lr=0.5)}),
-        'the "SGD" losses are those of your optim.Adam run',
-    ),
-    compare_fails(
-        "compare/learning rate",
-        learner.sweep_returning_the_last_runs_losses,
-        "you return 0.1 for SGD, but trained: optim.SGD run at learning rate 0.03",
-    ),
-    compare_fails(
-        "compare/learning rate",
-        learner.comparison(sgd_and_adam(0.02, 0.5), batch=2, returned=lambda n, lr, losses: (lr * 5, losses)),
-        "you return 0.1 for SGD, but trained: optim.SGD run at learning rate 0.02",
-    ),
-    compare_fails(
-        "compare/not converged",
-        learner.comparison(sgd_and_adam(0.001, 0.5)),
-        "SGD at learning rate 0.001 ends",
-    ),
-    compare_fails(
-        "compare/not converged",
-        learner.comparison(sgd_and_adam(0.1, 0.01)),
-        "Adam at learning rate 0.01 ends",
-    ),
+    ("missing function", None, "there is no function fit_line(): keep the names", "fit_line"),
+    ("not implemented", exercises.fit_line, "not implemented yet (line ", "fit_line"),
+    ("raised", raising_name_error, "NameError: name 'loss_function' is not defined", "train_loop"),
+    ("raised/loss class", LOOP("zfbs", call_the_class), "nn.MSELoss is a class, not the loss", "train_loop"),
+    ("raised/input shape", LOOP("zfbs", flattened), "(1x4 and 1x1): nn.Linear(1, 1) takes", "train_loop"),
+    ("raised", learner.fit_in_float64_with_linreg_train, "inputs are torch.float64", "fit_line"),
+    ("exited", learner.fit_that_exits, "fit_line() stopped Python at line ", "fit_line"),
+    ("losses", lambda *args: None, "train_loop() returned None: return a list", "train_loop"),
+    ("losses", learner.loop_keeping_tensors, "keep loss.item(), a plain float", "train_loop"),
+    ("losses", loss_texts, "a str among its losses", "train_loop"),
+    ("loss count", lambda *args: LOOP("zfbs")(*args)[::10], "returned 2 losses for 20 epochs", "train_loop"),
+    ("loop/no zero_grad", LOOP("fbs"), f"the first {losses_alike_without_zero_grad()} losses match the"),
+    ("loop/never stepped", LOOP("zfb"), "optimizer.step() of the optimizer you are given never ran"),
+    ("loop/no gradients", LOOP("zfs"), "because loss.backward() never ran"),
+    ("loop/no gradients", LOOP("zfbs", learner.without_gradients), "gradients off (under torch.no_grad"),
+    ("loop/no gradients", LOOP("zfbs", learner.detached), "loss.backward() ran, but the loss was cut off"),
+    ("loop/step before backward", LOOP("zfsb"), "optimizer.step() runs before loss.backward()"),
+    ("loop/gradients wiped", LOOP("fbzs"), "zero_grad() wipes the gradients between backward() and step()"),
+    ("loop/one epoch ahead", learner.loop_recording_after_the_step, "your losses are one epoch ahead"),
+    ("loop/wrong first loss", LOOP("zfbs", learner.summed), "the given model's MSE"),
+    ("loop/broadcast shapes", LOOP("zfbs", learner.squeezed), "(4,) and targets (4, 1), or the reverse"),
+    ("loop/wrong first loss", learner.loop_of_a_new_model, "train that model, with nn.MSELoss()"),
+    ("loop/differs later", LOOP("zfbss"), "only the first loss matches the reference, then they"),
+    ("loop/trained a copy", learner.loop_training_a_copy, "the model you were given is untrained"),
+    ("loop/not the optimizer's step", learner.loop_updating_by_hand, "it matches with SGD, not Adam"),
+    ("figure/not a figure", plot(returned=lambda fig, ax: ax), "returned the Axes: return its Figure"),
+    ("figure/not a figure", plot(returned=lambda fig, ax: None), "plot_loss_curves() returned None"),
+    ("figure/missing curve", lambda *args: learner.plt.figure(), "nothing on the figure shows the 'SGD'"),
+    ("figure/missing curve", plot(curve=sgd_only), "nothing on the figure shows the 'Adam' losses"),
+    ("figure/missing curve", plot(curve=log10_curve, log=False), "on the figure shows the 'SGD' losses"),
+    ("figure/separate axes", learner.plot_on_separate_axes, "the curves are on different axes"),
+    ("figure/no axis label", plot(labels=False), "the plot has no x-axis label"),
+    ("figure/no title", plot(title=lambda fig, ax: None), "the plot has no title"),
+    ("figure/linear scale", plot(log=False), "the loss axis is linear"),
+    ("figure/no reference", plot(reference=lambda ax, y: ax.axhline(3 * y)), "no horizontal reference line"),
+    ("figure/legend", plot(legend=lambda fig, ax: None), "the figure has no legend"),
+    ("figure/legend", plot(curve=one_unnamed), "legend does not name 'Adam'"),
+    ("data/type", learner.data(lambda h, w: {"h": h, "w": w}), "returned a dict: return two float32 tensors"),
+    ("data/type", learner.data(lambda h, w: (h.numpy(), w.numpy())), "returned a numpy array of shape"),
+    ("data/type", learner.data(lambda h, w: (h.long(), w.long())), "returned torch.int64 tensors"),
+    ("data/type", learner.data(lambda h, w: (h.double(), w.double())), "returned torch.float64 tensors"),
+    ("data/shape", learner.data_ignoring_n, "asked for n = 400 people, it returned heights of shape (100,"),
+    ("data/shape", learner.data(lambda h, w: (h.flatten(), w)), "heights of shape (400,) and weights"),
+    ("data/shape", learner.data(lambda h, w: (h, w.flatten())), "the weights have shape (400,), the model"),
+    ("data/shape", learner.data(lambda h, w: (h, torch.cat([w, w], 1))), "weights of shape (400, 2)"),
+    ("data/not finite", learner.data(lambda h, w: (h, w / (w > 60))), "NaN or infinite"),
+    ("data/heights unit", learner.data(lambda h, w: (h / 100, w)), "metres?"),
+    ("data/heights unit", learner.data(lambda h, w: (h / 2.54, w)), "inches?"),
+    ("data/heights unit", learner.data(lambda h, w: (h + 50, w)), "adults: 160-180 cm"),
+    ("data/weights unit", learner.data(lambda h, w: (h, w / 0.4536)), "pounds?"),
+    ("data/weights unit", learner.drawn_people(1.0, 0.0, 12), "heights: a line without an intercept"),
+    ("data/weights unit", learner.data(lambda h, w: (h, w * 0.4)), "where adults average 60-95 kg"),
+    ("data/heights out of range", learner.drawn_people(0.9, -70, 12, height_sd=25), "standard deviation 2"),
+    ("data/weights not positive", learner.drawn_people(0.9, -70, 45), "of the 400 weights are 0 kg or less"),
+    ("data/relation", learner.drawn_people(-1.5, 350, 12), "weight falls as height rises"),
+    ("data/relation", learner.drawn_people(0.0, 80, 12), "weight barely depends on height"),
+    ("data/relation", learner.drawn_people(0.9, -70, 0.5), "weight has no scatter"),
+    ("data/seed", learner.data_unseeded, "the same seed gave different data"),
+    ("data/seed", learner.drawn_people(0.9, -70, 12, seed=0), "seeds 1 and 2 gave the same"),
+    ("fit/diverged", FIT(standardized=False, lr=0.01, epochs=100), "training diverged"),
+    ("fit/diverged", learner.fit_diverging_in_linreg_train, "the loss became inf at epoch"),
+    ("fit/not two numbers", lambda h, w: "1.0, 0.0", "must return (slope, intercept)"),
+    ("fit/no gradient descent", learner.fit_by_least_squares, "though your line is exact: learn it by"),
+    ("fit/no gradient descent", lambda h, w: (1.0, 0.0), "the checker saw no gradient descent"),
+    ("fit/swapped", FIT(map_back="swapped"), "the same two numbers, the other way round"),
+    ("fit/not mapped back", FIT(map_back="none"), "the line for standardized heights"),
+    ("fit/slope times std", FIT(map_back="times std"), "divide the standardized weight by the standard"),
+    ("fit/not mapped back", FIT(map_back="slope"), "the intercept is the standardized line's"),
+    ("fit/not mapped back", FIT(map_back="w mean"), "the intercept subtracts the standardized w * mean"),
+    ("fit/flat line", FIT(loss_of=learner.squeezed), "flat, as from predictions (N,) against targets (N, 1)"),
+    ("fit/not least squares", FIT(epochs=5), "Either training stopped before it converged (train longer"),
+    ("compare/result", lambda *args: [0.1, 0.5], "(lr, losses)}, not [0.1, 0.5]"),
+    ("compare/result", lambda *args: {"sgd": (0.1, []), "adam": (0.5, [])}, "not {'sgd': (0.1, [])"),
+    ("compare/result", COMPARE(returned=lambda name, lr, losses: losses), 'not "SGD": [161.'),
+    ("compare/result", COMPARE(returned=lambda name, lr, losses: (str(lr), losses)), "not \"SGD\": ('0.1',"),
+    ("compare/changed start", COMPARE(start_from=lambda start: start), "changed `start`"),
+    ("compare/diverged", COMPARE(sgd_and_adam(1.0, 0.5)), "the SGD run at learning rate 1 diverged (its"),
+    ("compare/diverged", COMPARE(sgd_and_adam(0.1, 1e30)), "Use a smaller learning rate: try 1e+29"),
+    ("compare/ignores epochs", COMPARE(fixed_epochs=LESSON), f"asked for {OTHER} epochs, it gave {LESSON}"),
+    ("compare/not from start", COMPARE(start_from=lambda start: type(start)(1, 1)), "train a copy of it"),
+    ("compare/not from start", learner.sweep_training_one_copy, "began where your optim.SGD run at learning"),
+    ("compare/not the MSE", COMPARE(sgd_and_adam(0.02, 0.5), loss_of=SUMMED), ", where the run began"),
+    ("compare/one epoch ahead", COMPARE(after_step=True), "one epoch ahead: keep each from before step()"),
+    ("compare/wrong optimizer", COMPARE(ADAM_TWICE), 'the "SGD" losses are those of your optim.Adam run'),
+    ("compare/learning rate", learner.sweep_returning_the_last_runs_losses, "run at learning rate 0.03"),
+    ("compare/learning rate", ANOTHER_RATE, "you return 0.1 for SGD, but trained: optim.SGD run"),
+    ("compare/not converged", COMPARE(sgd_and_adam(0.001, 0.5)), "SGD at learning rate 0.001 ends"),
+    ("compare/not converged", COMPARE(sgd_and_adam(0.1, 0.01)), "Adam at learning rate 0.01 ends"),
 ]
 
 
-@pytest.mark.parametrize("mistake", MISTAKES)
-def test_each_mistake_gets_the_hint_that_names_it(mistake):
-    verdict = mistake.grade()
-    assert not verdict.passed, f"{mistake.function}() passed"
-    assert verdict.key == mistake.key, verdict.hint
-    assert mistake.phrase in verdict.hint, verdict.hint
+@pytest.mark.parametrize("row", MISTAKES, ids=[row[0] for row in MISTAKES])
+def test_each_mistake_gets_the_hint_that_names_it(row):
+    key, attempt, phrase = row[:3]
+    function = row[3] if len(row) > 3 else FUNCTION[key.split("/")[0]]
+    verdict = problems.grade_one(answers_with(**{function: attempt}), function)
+    assert not verdict.passed, f"{function}() passed"
+    assert (verdict.key, phrase in verdict.hint) == (key, True), verdict.hint
 
 
 def test_the_numbers_a_hint_quotes_are_those_of_the_lessons_start_and_data():
@@ -511,21 +296,21 @@ def test_the_numbers_a_hint_quotes_are_those_of_the_lessons_start_and_data():
     start_loss = reference.mse(DISTANCES, TIMES, *START)
     *_, losses = reference.gradient_descent(DISTANCES, TIMES, *START, lr=0.01, epochs=500)
     optimal = reference.mse(DISTANCES, TIMES, *reference.closed_form(DISTANCES, TIMES))
-    comparison = attempt(compare_optimizers=learner.comparison(sgd_and_adam(0.01, 0.5)))
+    comparison = answers_with(compare_optimizers=learner.comparison(sgd_and_adam(0.01, 0.5)))
     hint = problems.grade_one(comparison, "compare_optimizers").hint
     phrase = "SGD at learning rate 0.01 ends {} % above the optimal loss after 500 epochs ({} against {})"
     assert says(hint, phrase, 100 * (losses[-1] / optimal - 1), losses[-1], optimal) is None, hint
     assert "from the lesson's start" in hint
-    summed = attempt(train_loop=learner.loop("zfbs", learner.summed))
-    hint = problems.grade_one(summed, "train_loop").hint
-    assert says(hint, "the first loss is {}, the given model's MSE {}", 4 * start_loss, start_loss) is None, (
-        hint
-    )
-    summed = attempt(compare_optimizers=learner.comparison(sgd_and_adam(0.02, 0.5), loss_of=learner.summed))
-    hint = problems.grade_one(summed, "compare_optimizers").hint
-    assert (
-        says(hint, "the SGD losses begin at {}, not at start's loss, {}", 4 * start_loss, start_loss) is None
-    ), hint
+    for function, attempt, phrase in (
+        ("train_loop", LOOP("zfbs", SUMMED), "the first loss is {}, the given model's MSE {}"),
+        (
+            "compare_optimizers",
+            COMPARE(sgd_and_adam(0.02, 0.5), loss_of=SUMMED),
+            "begin at {}, not at start's loss, {}",
+        ),
+    ):
+        hint = problems.grade_one(answers_with(**{function: attempt}), function).hint
+        assert says(hint, phrase, 4 * start_loss, start_loss) is None, hint
 
 
 def test_a_broken_train_loop_is_reported_first_and_not_blamed_on_its_callers():
@@ -542,15 +327,13 @@ def test_a_function_graded_alone_gets_the_hint_it_gets_with_the_others():
     """Graded without train_loop() (a notebook's check cell), a caller of the broken loop is told so too."""
     namespace = worked_answers_calling(learner.loop("fbs"))
     assert problems.grade_one(namespace, "fit_line").key == "loop fails first"
-    namespace = attempt(train_loop=learner.loop("fbs"), fit_line=lambda heights, weights: (1.0, 0.0))
-    assert (
-        problems.grade_one(namespace, "fit_line").key == "fit/no gradient descent"
-    )  # it does not call the loop
+    namespace = answers_with(train_loop=learner.loop("fbs"), fit_line=lambda heights, weights: (1.0, 0.0))
+    assert problems.grade_one(namespace, "fit_line").key == "fit/no gradient descent"  # it calls no loop
 
 
 def test_every_hint_key_the_checker_can_give_has_a_row():
-    """A new hint without a row in MISTAKES (or COMMAND_KEYS) fails here, and so does a row for no hint."""
-    assert {mistake.values[0].key for mistake in MISTAKES} | COMMAND_KEYS == keys_in_the_code()
+    """A new hint without a row in MISTAKES (or in OTHER_KEYS) fails here, and so does a row for no hint."""
+    assert {row[0] for row in MISTAKES} | OTHER_KEYS == keys_in_the_code()
 
 
 def keys_in_the_code() -> set[str]:
@@ -587,7 +370,7 @@ def is_text(node: ast.expr) -> bool:
 
 # --- Through the command: time limits, crashes, printing, load errors ---
 
-COMMAND_KEYS = {"time limit", "stopped python"}
+OTHER_KEYS = {"time limit", "stopped python", "loop fails first"}  # tested by the tests below and above
 
 MISBEHAVING = """
 import os
@@ -807,5 +590,5 @@ def test_the_readme_quotes_what_the_checker_really_prints():
     practice = (ROOT / "README.md").read_text().split("<!-- practice:start -->")[1]
     created, hint = [block.split("\n```")[0] for block in practice.split("```text\n")[1:3]]
     assert created == CREATED  # what the first run prints: see the test of the first run
-    verdict = problems.grade_one(attempt(train_loop=learner.loop("fbs")), "train_loop")
+    verdict = problems.grade_one(answers_with(train_loop=learner.loop("fbs")), "train_loop")
     assert hint == check.verdict_line(verdict)
