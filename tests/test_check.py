@@ -33,6 +33,7 @@ from torch import nn, optim
 
 import linreg
 
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")  # torch's, on broken attempts: hints say more
 PRACTICE = ROOT / "practice"
 CREATED = "created practice/my_answers.py from the template: write your answers there"
 # The lesson's data and start, as numpy sees them: what the hints' numbers must agree with.
