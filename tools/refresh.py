@@ -6,6 +6,8 @@ them without running anything:
 - the notebooks, lesson.ipynb and deeper.ipynb. Each script is written in jupytext's
   "percent" format, so it *is* its notebook's source: this converts it and runs it top to
   bottom in a fresh kernel, so that the notebook shows real results;
+- practice/practice.ipynb, from practice/practice_notebook.py and the template's stubs, run
+  in practice/ as the learner gets it: every check cell says "not implemented yet";
 - figures/, the figures the README shows: copies of what the scripts save.
 
 Nothing else writes these files: running a script writes only into output/, which git
@@ -69,9 +71,8 @@ def practice_notebook() -> nbformat.NotebookNode:
         if isinstance(node, ast.FunctionDef)
     }
     for cell in notebook.cells:
-        name = cell.source.removeprefix("from exercises import ")
-        if cell.cell_type == "code" and name in stubs:
-            cell.source = stubs[name]
+        if cell.cell_type == "code" and cell.source.startswith("from exercises import "):
+            cell.source = stubs[cell.source.split()[-1]]
     return notebook
 
 
