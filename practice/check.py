@@ -227,6 +227,8 @@ def main(argv: list[str]) -> int:
     except LoadError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C: the child is stopped already (grade_file's finally)
+        return 130
     print(f"{sum(v.passed for v in verdicts)} of {len(verdicts)} checks pass.")
     return 0 if all(v.passed for v in verdicts) else 1
 

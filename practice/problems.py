@@ -185,7 +185,7 @@ def check_height_weight_data(height_weight_data: Callable) -> None:
     heights, weights = two_tensors(height_weight_data(n, 1))
     shapes = f"heights of shape {tuple(heights.shape)} and weights of shape {tuple(weights.shape)}"
     if not all(t.numel() == n or (t.dim() and len(t) == n) for t in (heights, weights)):
-        raise Fail(f"data/shape: asked for n = {n} people, it returned {shapes}: one row per person")
+        raise Fail(f"data/shape: asked for n = {n} people, it returned {shapes}: draw n, one row each")
     if tuple(weights.shape) == (n,):
         raise Fail(
             f"data/shape: the weights have shape ({n},), the model's outputs ({n}, 1): MSELoss would warn, "
