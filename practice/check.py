@@ -1,315 +1,240 @@
-"""Grade an attempt at the practice problems: PASS or FAIL per problem, with a hint.
+"""Grade an attempt at the practice problems: PASS or FAIL per function, with a hint.
 
-    python practice/check.py            # grades practice/my_answers.py, your attempt
-    python practice/check.py FILE       # grades any file with the same five functions
+    python practice/check.py             # grades practice/my_answers.py, made from the template at first
+    python practice/check.py FILE        # any .py file with the five functions, or a notebook (.ipynb)
     python practice/check.py --time-limit 120 FILE   # allow each check 120 s instead of 60
 
-practice/exercises.py is the template and stays as it is. The first run without FILE
-copies it to practice/my_answers.py, where you write your answers (git ignores it).
-
-Each function runs on the checker's own data and is graded on what it does: the
-training loop's losses against a reference loop run from the same starting parameters,
-the fitted line against the exact least-squares line, the figure on what it shows, and
-so on. A failing function gets a hint naming its likeliest mistake. train_loop() is
-checked first: while it fails, a function that calls it is told to wait for its fix,
-not given a hint about a mistake that the loop causes. The checks themselves, one
-module per problem, are in practice/checker/.
-
-This command uses only the standard library: the grading runs in a child process,
-which imports torch and the file to grade. When a check runs past its time limit (an
-endless loop?) or your code stops Python, the command ends that process, reports the
-check, and carries on with the others in a fresh one. What your code prints while it is
-graded is counted, and only its first few lines are shown, so the report stays readable.
-
-Exit status: 0 when everything passes, 1 when something fails, 2 when FILE cannot
-be loaded.
-"""
+The checks are in problems.py. This command imports only the standard library: a child process imports
+torch and the file once and runs the checks; when one runs past its time limit or stops Python, the
+command ends that process and grades the rest in a fresh one. Of a notebook, the code cells are graded,
+not those tagged "check". grade_file() is for other programs. Exit status: 0 when everything passes, 1
+when something fails, 2 when FILE cannot be loaded."""
 
 from __future__ import annotations
 
 import argparse
-import importlib
+import io
 import json
+import multiprocessing
 import os
-import queue
-import secrets
 import shutil
-import subprocess
 import sys
-import threading
-import time
-from collections import deque
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
-# As practice.check (the tests) or as the command, which has practice/ first on sys.path.
-report = importlib.import_module(".checker.report" if __package__ else "checker.report", __package__ or None)
-
 PRACTICE = Path(__file__).resolve().parent
-TEMPLATE = PRACTICE / "exercises.py"  # the stubs, kept pristine: the learner's copy is graded
-WORKSPACE = PRACTICE / "my_answers.py"  # the learner's attempt, git-ignored
+TEMPLATE, WORKSPACE = PRACTICE / "exercises.py", PRACTICE / "my_answers.py"  # the learner writes in a copy
 TIME_LIMIT = 60.0  # seconds per check, and for loading the file: far above what a right answer needs
-START_LIMIT = 300.0  # for the child to import torch before any of the learner's code runs
-# The child: practice/ first on sys.path, as for this script, then checker.run.serve().
-CHILD = "import sys; sys.path[0] = sys.argv[1]; from checker.run import serve; sys.exit(serve(sys.argv[2:]))"
-
-# The hints this command gives itself; the checks' own are in checker/ (grading.HINTS).
-HINTS = {
-    "time limit": (
-        "did not finish within {limit:g} s, so the checker stopped it: an endless loop, or training "
-        "far longer than it needs? (python practice/check.py --time-limit SECONDS allows more)"
-    ),
-    "stopped python": (
-        "Python itself stopped while it ran (exit status {status}): does it call os._exit(), or "
-        "crash the interpreter? Return the result instead"
-    ),
-}
+START_LIMIT = 300.0  # for the child to import torch, before any of the learner's code runs
+SHOWN = 3  # lines of what the learner's code printed that a verdict shows: enough to debug by
+CHECK_TAG = "check"  # the tag of a notebook's check cells, which are not the learner's code
+LOOPING = ": does it loop, or train long, when imported? Put such code under `if __name__ == '__main__':`"
 
 
 class LoadError(Exception):
     """The file cannot be graded at all; the message says why, in one line."""
 
 
-class Child:
-    """The grading process, and a thread that reads all it writes.
-
-    Lines that carry the token are its events (JSON); every other line is something the
-    learner's code printed: counted since the last event, and the first few kept to show.
-    """
-
-    def __init__(self, path: Path, names: list[str], loop: str) -> None:
-        self.token = secrets.token_hex(8)
-        env = os.environ | {"PYTHONIOENCODING": "utf-8"}  # any character a learner prints can pass
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", CHILD, str(PRACTICE), self.token, str(path), loop, *names],
-            stdin=subprocess.DEVNULL,  # input() fails at once instead of waiting for a key
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            env=env,
-        )
-        self.events: queue.Queue[dict] = queue.Queue()
-        self.printed = 0  # lines since the last event
-        self.shown: list[str] = []  # the first few of them
-        self.last_lines: deque[str] = deque(maxlen=3)  # to explain a child that fails to start
-        threading.Thread(target=self.read, daemon=True).start()
-
-    def read(self) -> None:
-        for raw in self.process.stdout:
-            line = raw.decode("utf-8", errors="replace")
-            at = line.find(self.token)
-            printed = line if at == -1 else line[:at]  # a print without a newline runs into an event
-            if printed:
-                self.printed += 1
-                self.last_lines.append(printed.rstrip())
-                if len(self.shown) < report.SHOWN:
-                    self.shown.append(printed.rstrip()[:200])
-            if at >= 0:
-                event = json.loads(line[at + len(self.token) :])
-                self.events.put(event | {"printed": self.printed, "shown": self.shown})
-                self.printed, self.shown = 0, []
-        self.events.put({"event": "exit", "printed": self.printed, "shown": self.shown})
-
-    def next_event(self, deadline: float) -> dict | None:
-        """The next event, or None if none comes before the deadline (time.monotonic())."""
-        try:
-            return self.events.get(timeout=max(deadline - time.monotonic(), 0))
-        except queue.Empty:
-            return None
-
-    def stop(self) -> int | None:
-        self.process.kill()
-        try:
-            return self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:  # it left a child of its own holding on: let it be
-            return None
+@dataclass(frozen=True)
+class Verdict:
+    function: str
+    problem: int
+    passed: bool
+    hint: str = ""
+    key: str = ""  # names the mistake the hint is about, the same whatever numbers it quotes
+    printed: int = 0  # lines the learner's code printed during the check
+    shown: tuple[str, ...] = ()  # the first SHOWN of them
 
 
-class Report:
-    """Prints each problem's verdicts as soon as all its functions are graded."""
+class Printed(io.TextIOBase):
+    """sys.stdout while the learner's code runs: it counts the lines written and keeps the first SHOWN."""
 
     def __init__(self) -> None:
-        self.results: list[report.Result] = []
-        self.waiting = list(report.REPORT_ORDER)
+        self.lines, self.shown, self.partial = 0, [], ""
 
-    def add(self, result: report.Result) -> None:
-        self.results.append(result)
-        graded = {r.function for r in self.results}
-        while self.waiting and all(
-            name in graded for name, problem in report.FUNCTIONS.items() if problem == self.waiting[0]
-        ):
-            print("\n".join(report.problem_report(self.waiting.pop(0), self.results)), flush=True)
+    def write(self, text: str) -> int:
+        *complete, self.partial = (self.partial + text).split("\n")
+        self.lines += len(complete)
+        self.shown += [line.rstrip()[:200] for line in complete][: SHOWN - len(self.shown)]
+        return len(text)
 
-
-class Grading:
-    """Every check on the file, each within the time limit, in as many child processes as it takes."""
-
-    def __init__(self, path: Path, limit: float) -> None:
-        self.path, self.limit = path, limit
-        self.pending = list(report.FUNCTIONS)  # not graded yet, in grading order
-        self.loop = ""  # train_loop()'s verdict, for the checks of the functions that call it
-        self.report: Report | None = None  # started once the file has loaded
-
-    def run(self) -> list[report.Result]:
-        while self.pending:
-            child = Child(self.path, self.pending, self.loop)
-            try:
-                graded = self.follow(child)
-            finally:
-                child.stop()
-            if not graded and self.pending:  # a fresh child would do no better
-                raise LoadError(f"the grading process stopped: {' '.join(child.last_lines)}")
-        print(report.summary(self.report.results))
-        return self.report.results
-
-    def follow(self, child: Child) -> int:
-        """Turn the child's events into verdicts until it is done, runs out of time or dies.
-
-        Returns how many checks it graded.
-        """
-        phase, graded = "starting", 0  # phase: starting, loading, between, or the function being graded
-        deadline = time.monotonic() + START_LIMIT
-        while True:
-            event = child.next_event(deadline)
-            kind = "time limit" if event is None else event["event"]
-            if kind in ("loading", "start"):
-                phase, deadline = event.get("function", kind), time.monotonic() + self.limit
-                if phase in report.FUNCTIONS:
-                    progress(f"checking {phase}() (the checker stops it after {self.limit:g} s) ...")
-            elif kind == "load error":
-                raise LoadError(event["message"])
-            elif kind == "checker error":
-                raise LoadError(f"the checker itself failed, a bug to report: {event['message']}")
-            elif kind == "loaded":
-                self.report = self.report or announce(self.path, event["printed"], event["shown"])
-            elif kind == "done":
-                return graded
-            elif phase in report.FUNCTIONS:  # its result, or its time ran out, or Python stopped
-                progress("")
-                self.record(verdict(event, phase, child, self.limit))
-                graded += 1
-                if kind != "result":
-                    return graded
-                phase = "between"
-            elif phase == "between":  # stopped between two checks: the rest go to a fresh child
-                return graded
-            else:  # it ran out of time, or stopped, while starting or loading
-                raise LoadError(not_loaded(self.path, phase, kind, child, self.limit))
-
-    def record(self, result: report.Result) -> None:
-        self.report.add(result)
-        self.pending.remove(result.function)
-        if result.function == "train_loop":
-            self.loop = "timed out" if result.key == "time limit" else "passed" if result.passed else "failed"
+    def into(self, verdict: Verdict) -> Verdict:
+        self.write("\n" if self.partial else "")
+        return replace(verdict, printed=self.lines, shown=tuple(self.shown))
 
 
-def progress(text: str) -> None:
-    """Say on the terminal which check is running, on a line the next output overwrites.
-
-    Only where a person watches: a long check (an endless loop, say) then does not look like
-    a checker that hangs. Redirected output gets none of it.
-    """
-    if sys.stderr.isatty():
-        width = shutil.get_terminal_size().columns - 1
-        sys.stderr.write("\r" + text[:width].ljust(width) + "\r")
-        sys.stderr.flush()
+def counted(n: int, noun: str, plural: str = "") -> str:  # '1 line', '2 lines'
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
 
 
-def announce(path: Path, printed: int, lines: list[str]) -> Report:
-    """The file loaded: say which, and start the report."""
-    print(f"Checking {shown(path)}")
-    if printed:
-        note, lines = report.printed_note(printed, lines)
-        print(f"(while loading, {note}){lines}")
-    print(f"\n{report.INTRO}", flush=True)
-    return Report()
+def verdict_line(verdict: Verdict) -> str:
+    """'PASS  train_loop()', or 'FAIL  train_loop(): the hint', then what the code printed, if anything."""
+    line = f"PASS  {verdict.function}()" if verdict.passed else f"FAIL  {verdict.function}(): {verdict.hint}"
+    if verdict.printed:
+        which = f", the first {len(verdict.shown)} below" if verdict.printed > len(verdict.shown) else ""
+        line += f" [it printed {counted(verdict.printed, 'line')}{which}]"
+    return line + "".join(f"\n        | {shown}" for shown in verdict.shown)
 
 
-def verdict(event: dict | None, function: str, child: Child, limit: float) -> report.Result:
-    """The verdict on the check that was running when `event` came (None: its time ran out)."""
-    problem = report.FUNCTIONS[function]
-    if event is None:
-        text = HINTS["time limit"].format(limit=limit)
-        return report.Result(problem, function, False, text, "time limit", child.printed, tuple(child.shown))
-    printed = (event["printed"], tuple(event["shown"]))
-    if event["event"] == "exit":
-        text = HINTS["stopped python"].format(status=child.stop())
-        return report.Result(problem, function, False, text, "stopped python", *printed)
-    return report.Result(problem, function, event["passed"], event["hint"], event["key"], *printed)
+def loop_state(verdict: Verdict | None) -> str:
+    """train_loop()'s verdict, as the checks of the functions that call it need it."""
+    if verdict is None:
+        return ""
+    return "passed" if verdict.passed else "timed out" if verdict.key == "time limit" else "failed"
 
 
-def not_loaded(path: Path, phase: str, kind: str, child: Child, limit: float) -> str:
-    """Why the file was never graded, in one line."""
-    if phase == "starting":
-        if kind == "time limit":
-            return f"the grading process did not start within {START_LIMIT:g} s"
-        return f"the grading process stopped before loading {path}: {' '.join(child.last_lines)}"
-    if kind == "time limit":
-        return (
-            f"{path} did not finish loading within {limit:g} s: does it run an endless loop, or "
-            f'long training, when imported? Put such code under `if __name__ == "__main__":`'
-        )
-    return f"{path} stopped Python while loading (exit status {child.stop()})"
+@dataclass
+class TextReport:
+    """The command's report, printed as grading goes."""
+
+    created: bool = False  # the learner's copy of the template was made just now
+
+    def loaded(self, shown: str) -> None:
+        if self.created:
+            print(f"created {shown} from the template: write your answers there")
+        print(f"Checking {shown}")
+
+    def verdict(self, verdict: Verdict) -> None:
+        print(f"  {verdict_line(verdict)}", flush=True)
 
 
-def shown(path: Path) -> str:
-    """The path as the learner would type it: relative to where they are, when it is below it."""
+def read_source(path: Path, shown: str) -> list[tuple[str, str]]:
+    """The code to grade, as (name, code) pieces: the file, or a notebook's code cells but the check cells."""
     try:
-        return os.path.relpath(path) if path.resolve().is_relative_to(Path.cwd().resolve()) else str(path)
-    except ValueError:  # on Windows, another drive
-        return str(path)
-
-
-def workspace_path() -> Path:
-    """practice/my_answers.py, copied from the template the first time, so the template stays pristine."""
-    if not WORKSPACE.exists():
-        shutil.copyfile(TEMPLATE, WORKSPACE)
-        print(f"created {shown(WORKSPACE)} from the template: write your answers there")
-    return WORKSPACE
-
-
-def arguments(argv: list[str]) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(
-        prog="python practice/check.py",
-        description="Grade an attempt at the practice problems.",
-        epilog="FILE defaults to practice/my_answers.py, a copy of exercises.py made on the first run.",
-    )
-    parser.add_argument("file", nargs="?", type=Path, metavar="FILE", help="the file to grade")
-    parser.add_argument(
-        "--time-limit", type=float, default=TIME_LIMIT, metavar="SECONDS", help="per check (default 60)"
-    )
-    parsed = parser.parse_args(argv)
-    if not parsed.time_limit > 0:
-        parser.error("--time-limit must be a positive number of seconds")
-    return parsed
-
-
-def syntax_checked(path: Path) -> None:
-    """A missing file or a syntax error is reported at once, without starting the grading process."""
-    try:
-        compile(path.read_bytes(), str(path), "exec")
+        text = path.read_text(encoding="utf-8")
+        if path.suffix != ".ipynb":
+            return [(shown, text)]
+        pieces = [
+            (f"{shown} (cell {n})", learners(cell)) for n, cell in enumerate(json.loads(text)["cells"], 1)
+        ]
     except FileNotFoundError:
-        raise LoadError(f"no such file: {path}") from None
-    except SyntaxError as error:
-        raise LoadError(f"{path}, line {error.lineno}: syntax error: {error.msg}") from None
-    except (OSError, ValueError) as error:  # a folder, unreadable, or bytes that are not Python
-        raise LoadError(f"cannot read {path}: {error}") from None
+        raise LoadError(f"no such file: {shown}") from None
+    except (OSError, ValueError, KeyError, TypeError) as error:  # a folder, not text, not a notebook
+        raise LoadError(f"cannot read {shown}: {error}") from None
+    return [(name, code) for name, code in pieces if code is not None]
+
+
+def learners(cell: dict) -> str | None:
+    """A cell's code if it is the learner's, with IPython's lines (%magic, !command) blanked, not removed."""
+    if cell["cell_type"] != "code" or CHECK_TAG in cell["metadata"].get("tags", []):
+        return None
+    lines = "".join(cell["source"]).split("\n")
+    return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in lines)
+
+
+def child(connection, path: str, names: list[str] | None, loop: str, limit: float) -> None:
+    """The child process: import the checks and the file (within `limit`) once, run the checks, and send
+    ("loaded", shown path, [(function, problem)...]) or ("load error", why), then ("verdict", fields)."""
+    os.environ["MPLBACKEND"] = "Agg"  # the learner's plt.show() must neither open a window nor wait
+    # Under spawn this file runs here as __mp_main__: check, as problems imports it, is another copy.
+    import torch
+    from check import LOOPING, LoadError, Printed, loop_state, read_source
+    from problems import PROBLEMS, OutOfTime, graded, in_place, linreg, load
+
+    # A first optimizer step takes a second or two: paid here, before any time limit counts.
+    torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1).step()
+    shown = linreg.display_path(Path(path))
+    try:
+        with in_place(Printed(), limit):  # not on Windows: there the parent's limit is START_LIMIT longer
+            namespace = load(read_source(Path(path), shown), Path(path))
+    except LoadError as error:
+        return connection.send(("load error", str(error)))
+    except OutOfTime:
+        return connection.send(("load error", f"{shown} did not finish loading within {limit:g} s{LOOPING}"))
+    connection.send(("loaded", shown, [(name, number) for name, (number, _) in PROBLEMS.items()]))
+    for name in [name for name in PROBLEMS if names is None or name in names]:
+        verdict = graded(namespace, name, loop)
+        loop = loop_state(verdict) if name == "train_loop" else loop
+        connection.send(("verdict", asdict(verdict)))
+
+
+def grade_file(path: Path, functions=None, time_limit: float = TIME_LIMIT, report=None) -> list[Verdict]:
+    """Grade a .py or .ipynb file: a Verdict per function (or per one of `functions`), in grading order,
+    telling `report` (a TextReport) as it goes. Raises LoadError when the file cannot be loaded."""
+    verdicts: dict[str, Verdict] = {}
+    plan: dict[str, int] | None = None  # function -> its problem, in grading order, as the first child says
+    context = multiprocessing.get_context("spawn")  # the same on every system, and safe with torch
+    while plan is None or len(verdicts) < len(plan):
+        todo = functions if plan is None else [name for name in plan if name not in verdicts]
+        loop = loop_state(verdicts.get("train_loop"))  # which the checks of the functions calling it need
+        connection, theirs = context.Pipe(duplex=False)
+        process = context.Process(target=child, args=(theirs, str(path), todo, loop, time_limit), daemon=True)
+        process.start()
+        theirs.close()  # the child's copy is then the only one: its exit ends the pipe
+        try:
+            message = receive(connection, process, START_LIMIT + time_limit)
+            if message[0] != "loaded":
+                raise LoadError(not_loaded(path, message, START_LIMIT + time_limit))
+            if plan is None:
+                plan = {name: number for name, number in message[2] if functions is None or name in functions}
+                if report:
+                    report.loaded(message[1])
+            for name in [name for name in plan if name not in verdicts]:
+                message = receive(connection, process, time_limit)
+                graded = Verdict(**message[1]) if message[0] == "verdict" else None
+                verdicts[name] = graded or stopped(name, plan[name], message, time_limit)
+                if report:
+                    report.verdict(verdicts[name])
+                if message[0] != "verdict":
+                    break  # the rest go to a fresh process
+        finally:
+            process.kill()
+            process.join(10)
+    return list(verdicts.values())
+
+
+def receive(connection, process, seconds: float) -> tuple:
+    """The child's next message: ("time limit",) if none comes in time, ("exit", status) if it died."""
+    if not connection.poll(seconds):
+        return ("time limit",)
+    try:
+        return connection.recv()
+    except EOFError:
+        process.join(10)
+        return ("exit", process.exitcode)
+
+
+def not_loaded(path: Path, message: tuple, limit: float) -> str:
+    if message[0] == "load error":
+        return message[1]
+    if message[0] == "exit":
+        return f"the grading process stopped before {path} was loaded (exit status {message[1]})"
+    return f"the grading process did not import torch and load {path} within {limit:g} s{LOOPING}"
+
+
+def stopped(function: str, problem: int, message: tuple, limit: float, more: str = "") -> Verdict:
+    """The verdict on a check that ran out of time (`more` says how to allow more) or stopped Python."""
+    if message[0] == "time limit":
+        more = more or "python practice/check.py --time-limit SECONDS"  # the command's; a notebook's differs
+        hint = f"did not finish within {limit:g} s and was stopped: an endless loop? ({more} allows more)"
+        return Verdict(function, problem, False, hint, "time limit")
+    hint = f"Python itself stopped while it ran (exit status {message[1]}): os._exit()? Return a result"
+    return Verdict(function, problem, False, hint, "stopped python")
 
 
 def main(argv: list[str]) -> int:
-    parsed = arguments(argv)
-    path = parsed.file or workspace_path()
+    parser = argparse.ArgumentParser(prog="python practice/check.py", description=__doc__.splitlines()[0])
+    parser.add_argument("file", nargs="?", type=Path, metavar="FILE", help="default: practice/my_answers.py")
+    parser.add_argument("--time-limit", type=float, default=TIME_LIMIT, metavar="SECONDS", help="per check")
+    parsed = parser.parse_args(argv)
+    if not parsed.time_limit > 0:
+        parser.error("--time-limit must be a positive number of seconds")
+    created = parsed.file is None and not WORKSPACE.exists()
+    if created:  # the template stays pristine: the learner writes in a copy
+        shutil.copyfile(TEMPLATE, WORKSPACE)
     try:
-        syntax_checked(path)
-        results = Grading(path, parsed.time_limit).run()
+        verdicts = grade_file(parsed.file or WORKSPACE, None, parsed.time_limit, TextReport(created))
     except LoadError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl-C: the child is stopped already (grade_file's finally)
         return 130
-    return 0 if all(r.passed for r in results) else 1
+    print(f"{sum(v.passed for v in verdicts)} of {len(verdicts)} checks pass.")
+    return 0 if all(v.passed for v in verdicts) else 1
 
 
 if __name__ == "__main__":
     for stream in (sys.stdout, sys.stderr):  # a hint quoting a learner's value must print anywhere
-        if hasattr(stream, "reconfigure"):  # not every console's stream can
+        if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
     sys.exit(main(sys.argv[1:]))

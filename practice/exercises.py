@@ -13,17 +13,25 @@ The checker runs each function on its own data and compares the results with a
 reference, so keep the names and the arguments as they are. Tips:
 
 - Start with train_loop() (problem 3): problems 1 and 2 can use it.
-- You may import from linreg (LinearRegression, standardize, original_units,
-  least_squares, ...), but write the training loop yourself: that is the exercise.
+- linreg holds the lesson's pieces (linreg.LinearRegression, linreg.standardize,
+  linreg.original_units, linreg.least_squares, ...): use them, but write the
+  training loop yourself: that is the exercise.
+- You can also work in the notebook practice.ipynb, which checks each function
+  in place, right below it.
 - Stuck? The worked answers are in answers.py, and the scripts solution_*.py
   show them at work.
 """
 
 from __future__ import annotations
 
+import copy  # noqa: F401 (for your answers: copy.deepcopy)
+
+import matplotlib.pyplot as plt  # noqa: F401 (for your answers: plt.subplots)
 import torch
 from matplotlib.figure import Figure
 from torch import nn, optim
+
+import linreg  # noqa: F401 (for your answers: the lesson's pieces)
 
 # --- Problem 1: predict weight from height ---
 
@@ -37,8 +45,9 @@ def height_weight_data(n: int, seed: int) -> tuple[torch.Tensor, torch.Tensor]:
     expect).
 
     TODO: draw heights around a realistic mean (adults: roughly 160-180 cm), then
-    weights = slope * heights + intercept + noise, with a slope and intercept
-    you choose and noise, so the points scatter around the line as real ones do.
+    weights = slope * heights + intercept + noise, with a slope and an intercept
+    you choose so that the weights are realistic too (adults: roughly 60-95 kg),
+    and noise, so the points scatter around the line as real ones do.
     The same seed must give the same data: use a torch.Generator seeded with it.
     """
     raise NotImplementedError("height_weight_data(): write your code here")
@@ -50,7 +59,7 @@ def fit_line(heights: torch.Tensor, weights: torch.Tensor) -> tuple[float, float
     Takes heights (cm) and weights (kg), tensors of shape (N, 1). Returns
     (slope, intercept) as two floats, in kg per cm and kg.
 
-    TODO: train the lesson's LinearRegression model with optim.SGD. Try the raw
+    TODO: train the lesson's linreg.LinearRegression model with optim.SGD. Try the raw
     heights first: with lr 0.01 the loss blows up (why?). Then standardize the
     heights (linreg.standardize), train on those, and map the learned weight and
     bias back to centimetres (linreg.original_units). The checker compares your
@@ -72,13 +81,15 @@ def compare_optimizers(
     {"SGD": (lr, losses), "Adam": (lr, losses)}: for each optimizer, the
     learning rate you chose and the loss of every epoch.
 
-    TODO: both runs must begin from start's parameters: train copies
-    (copy.deepcopy(start)) and leave start itself unchanged. Do not give both
-    optimizers the same learning rate: Adam's steps do not grow with the
-    gradient as SGD's do. Try a few learning rates for each (0.01, 0.1, 1, ...)
-    and keep the one that gets closest to the least-squares loss, fastest. Each
-    run must end within 1 % of that loss. The lesson's SGD at 0.01 does not get
-    there in 500 epochs: its rate is a place to start, not the answer.
+    TODO: every run must begin from start's parameters: train a fresh copy
+    (copy.deepcopy(start)) for each, and leave start itself unchanged. Tune each
+    optimizer's learning rate separately: Adam's steps do not grow with the
+    gradient as SGD's do, so the best rate for one is not the other's. Try a few
+    for each (0.01, 0.1, 1, ...) and keep the one that comes within 1 % of the
+    least-squares loss (linreg.optimal_loss) in the fewest epochs. The checker
+    grades that each run you return ends within 1 % of that loss. The lesson's
+    SGD at 0.01 does not get there in 500 epochs: its rate is a place to start,
+    not the answer.
     """
     raise NotImplementedError("compare_optimizers(): write your code here")
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import copy
 import sys
 
+import answers
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
 from torch import nn, optim
 
 import linreg
-from practice import answers
 
 
 def mse(model, inputs, targets):
@@ -125,6 +125,18 @@ def summed(model, inputs, targets):
     return nn.MSELoss(reduction="sum")(model(inputs), targets)
 
 
+def without_gradients(model, inputs, targets):
+    """The forward pass under no_grad(), and requires_grad_() to silence backward()'s error."""
+    with torch.no_grad():
+        loss = mse(model, inputs, targets)
+    return loss.requires_grad_(True)
+
+
+def detached(model, inputs, targets):
+    """The prediction cut off from the model, then made to require a gradient again."""
+    return nn.functional.mse_loss(model(inputs).detach().requires_grad_(), targets)
+
+
 # --- plot_loss_curves() ---
 
 
@@ -204,6 +216,11 @@ def drawn_people(slope: float, intercept: float, noise: float, height_sd: float 
     return height_weight_data
 
 
+def data_ignoring_n(n, seed):
+    """Always 100 people, whatever n asks for."""
+    return answers.height_weight_data(100, seed)
+
+
 def data_seeded_globally(n, seed):
     """Right: torch.manual_seed, and a list of two tensors."""
     torch.manual_seed(seed)
@@ -220,7 +237,12 @@ def data_unseeded(n, seed):
 
 
 def fitted(epochs: int = 300, lr: float = 0.1, standardized: bool = True, loss_of=mse, map_back="both"):
-    """A fit by gradient descent on nn.Linear; map_back: 'both', 'slope' (not the intercept) or 'none'."""
+    """A fit by gradient descent on nn.Linear, mapped back to cm as `map_back` says.
+
+    'both': right; 'slope': the slope only; 'none': not at all; 'swapped': right, but returned as
+    (intercept, slope); 'times std': the slope multiplied by the std instead of divided;
+    'w mean': the intercept as b - w * mean, with the standardized weight w.
+    """
 
     def fit_line(heights, weights):
         inputs, mean, std = linreg.standardize(heights) if standardized else (heights, 0.0, 1.0)
@@ -233,8 +255,9 @@ def fitted(epochs: int = 300, lr: float = 0.1, standardized: bool = True, loss_o
         w, b = model.weight.item(), model.bias.item()
         if map_back == "none":
             return w, b
-        slope = w / float(std)
-        return slope, (b - slope * float(mean)) if map_back == "both" else b
+        slope = w * float(std) if map_back == "times std" else w / float(std)
+        intercept = {"slope": b, "w mean": b - w * float(mean)}.get(map_back, b - slope * float(mean))
+        return (intercept, slope) if map_back == "swapped" else (slope, intercept)
 
     return fit_line
 
@@ -331,6 +354,17 @@ def comparison(builders=None, returned=None, fixed_epochs=None, start_from=None,
         return results
 
     return compare_optimizers
+
+
+def sweep_training_one_copy(start, inputs, targets, epochs):
+    """One copy of start for the whole sweep: each run goes on from where the last one ended."""
+    model, results = copy.deepcopy(start), {}
+    for name, kind, rates in (("SGD", optim.SGD, (0.01, 0.1)), ("Adam", optim.Adam, (0.1, 0.5))):
+        for lr in rates:
+            losses = history(model, kind(model.parameters(), lr=lr), inputs, targets, epochs)
+            if name not in results or losses[-1] < results[name][1][-1]:
+                results[name] = (lr, losses)
+    return results
 
 
 def sweep_returning_the_last_runs_losses(start, inputs, targets, epochs):

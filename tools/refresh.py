@@ -6,6 +6,8 @@ them without running anything:
 - the notebooks, lesson.ipynb and deeper.ipynb. Each script is written in jupytext's
   "percent" format, so it *is* its notebook's source: this converts it and runs it top to
   bottom in a fresh kernel, so that the notebook shows real results;
+- practice/practice.ipynb, from practice/practice_notebook.py and the template's stubs, run
+  in practice/ as the learner gets it: every check cell says "not implemented yet";
 - figures/, the figures the README shows: copies of what the scripts save.
 
 Nothing else writes these files: running a script writes only into output/, which git
@@ -17,6 +19,7 @@ draw.
 
 from __future__ import annotations
 
+import ast
 import base64
 import os
 import shutil
@@ -36,6 +39,8 @@ PRACTICE = [  # the worked solutions: each draws a figure (solution_1_own_data.p
     ROOT / "practice" / "solution_2_sgd_vs_adam.py",
     ROOT / "practice" / "solution_3_loss_curve.py",
 ]
+# practice/practice.ipynb: its own source's cells, with the template's stubs for the learner's.
+PRACTICE_NOTEBOOK = ROOT / "practice" / "practice_notebook.py"
 FIGURES = ROOT / "figures"
 KERNEL = {"name": "python3", "display_name": "Python 3", "language": "python"}
 FIX_COMMAND = "python tools/refresh.py"
@@ -52,6 +57,22 @@ def convert(script: Path) -> nbformat.NotebookNode:
     notebook.metadata.pop("jupytext", None)  # the .py is the source; no pairing to maintain
     for number, cell in enumerate(notebook.cells):
         cell.id = f"cell-{number:02d}"  # stable ids: a rebuild changes only what really changed
+    return notebook
+
+
+def practice_notebook() -> nbformat.NotebookNode:
+    """practice.ipynb's cells: each `from exercises import NAME` cell of its source becomes that
+    function of the template, so that the learner's cell is the template's stub, written once."""
+    notebook = convert(PRACTICE_NOTEBOOK)
+    template = (ROOT / "practice" / "exercises.py").read_text()
+    stubs = {
+        node.name: ast.get_source_segment(template, node)
+        for node in ast.parse(template).body
+        if isinstance(node, ast.FunctionDef)
+    }
+    for cell in notebook.cells:
+        if cell.cell_type == "code" and cell.source.startswith("from exercises import "):
+            cell.source = stubs[cell.source.split()[-1]]
     return notebook
 
 
@@ -137,6 +158,11 @@ def main() -> int:
             keep_unchanged_pictures(notebook, notebook_path(script))
             nbformat.write(notebook, notebook_path(script))
             print(f"wrote {notebook_path(script).relative_to(ROOT)}")
+        # The practice notebook runs in its folder, where it imports the checker, as a learner's does.
+        notebook = execute(practice_notebook(), PRACTICE_NOTEBOOK.parent)
+        coalesce_streams(notebook)
+        nbformat.write(notebook, PRACTICE_NOTEBOOK.with_name("practice.ipynb"))
+        print("wrote practice/practice.ipynb")
         for script in PRACTICE:
             subprocess.run([sys.executable, str(script)], cwd=workdir, stdout=subprocess.DEVNULL, check=True)
         made = {figure.name: figure for figure in (workdir / "output").glob("*.png")}
