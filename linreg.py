@@ -304,12 +304,13 @@ def output_dir() -> Path:
 
 
 def display_path(path: Path) -> str:
-    """A path as you would type it here: relative to the current folder when it lies inside it."""
-    path = Path(path).resolve()
-    try:
-        return path.relative_to(Path.cwd().resolve()).as_posix()
-    except ValueError:
+    """A path as you would type it here: relative to the current folder when it lies inside it,
+    absolute otherwise. From the root of the file system every file lies inside it, but there a
+    relative path (tmp/you/output/fit.png) reads like a mistake: the root gets absolute paths."""
+    path, here = Path(path).resolve(), Path.cwd().resolve()
+    if here == Path(here.anchor) or not path.is_relative_to(here):
         return str(path)
+    return path.relative_to(here).as_posix()
 
 
 def save_figure(fig, name: str) -> None:

@@ -27,7 +27,7 @@ TEMPLATE, WORKSPACE = PRACTICE / "exercises.py", PRACTICE / "my_answers.py"  # t
 TIME_LIMIT = 60.0  # seconds per check, and for loading the file: far above what a right answer needs
 START_LIMIT = 300.0  # for the child to import torch, before any of the learner's code runs
 SHOWN = 3  # lines of what the learner's code printed that a verdict shows: enough to debug by
-CHECK_TAG = "check"  # the tag of a notebook's check cells, which are not the learner's code
+CHECK_TAG, SETUP_TAG = "check", "setup"  # notebook cells not the learner's: checks, refresh.py's set-up
 LOOPING = ": does it loop, or train long, when imported? Put such code under `if __name__ == '__main__':`"
 
 
@@ -116,7 +116,7 @@ def read_source(path: Path, shown: str) -> list[tuple[str, str]]:
 
 def learners(cell: dict) -> str | None:
     """A cell's code if it is the learner's, with IPython's lines (%magic, !command) blanked, not removed."""
-    if cell["cell_type"] != "code" or CHECK_TAG in cell["metadata"].get("tags", []):
+    if cell["cell_type"] != "code" or {CHECK_TAG, SETUP_TAG} & set(cell["metadata"].get("tags", [])):
         return None
     lines = "".join(cell["source"]).split("\n")
     return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in lines)

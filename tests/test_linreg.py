@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -16,6 +17,7 @@ from linreg import (
     DivergenceError,
     LinearRegression,
     TrainingError,
+    display_path,
     distance_time_data,
     least_squares,
     mse_hessian,
@@ -278,6 +280,18 @@ def test_save_figure_writes_a_png_says_where_and_closes_it_when_headless(tmp_pat
     path = tmp_path / "line.png"
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert not plt.fignum_exists(fig.number)
+
+
+def test_a_saved_file_is_named_relative_to_the_current_folder_only_when_it_lies_inside(tmp_path, monkeypatch):
+    learner = tmp_path / "learner"
+    figure = (learner / "output" / "fit.png").resolve()
+    (learner / "elsewhere").mkdir(parents=True)
+    monkeypatch.chdir(learner)
+    assert display_path(figure) == display_path(Path("output/fit.png")) == "output/fit.png"
+    monkeypatch.chdir(learner / "elsewhere")  # the file is not under here: its full path
+    assert display_path(figure) == str(figure)
+    monkeypatch.chdir(figure.anchor)  # from /, not "tmp/.../learner/output/fit.png"
+    assert display_path(figure) == str(figure) and Path(display_path(figure)).is_absolute()
 
 
 def test_standardize_gives_mean_0_and_std_1_and_reports_them():

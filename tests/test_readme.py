@@ -26,7 +26,7 @@ SCRIPTS = [
 GIVEN = {
     "1.0", "2.0", "3.0", "4.0", "6.96", "12.11", "16.77", "22.21",  # the article's data
     "0.01",  # the article's learning rate
-    "3.10",  # the Python version the lesson needs
+    "3.10", "3.13", "2.3", "2.14",  # the Pythons and torches it runs on: test_requirements.py checks them
 }  # fmt: skip
 
 STATED = re.compile(r"(?<![\w.-])-?\d+\.\d+(?:\s?%)?|(?<![\w.-])\d+\s?%|(?<![\w.-])\d{3,}(?![\d-])")
