@@ -22,7 +22,7 @@ from pathlib import Path
 
 import nbformat
 from nbclient.exceptions import CellExecutionError
-from refresh import NOTEBOOKS, ROOT, carried_files, execute, images, module_name, printed
+from refresh import NOTEBOOKS, ROOT, carried_files, execute, images, module_name, notebook_path, printed
 
 sys.path.insert(0, str(ROOT / "tests"))
 from printed import first_difference  # noqa: E402 (the tests' one rule for printed numbers)
@@ -38,7 +38,9 @@ def project_modules_found(notebook: Path, folder: Path) -> list[str]:
 
 
 def script_of(notebook: Path) -> str:
-    return notebook.resolve().relative_to(ROOT).with_suffix(".py").as_posix()
+    """The notebook's source, as NOTEBOOKS names it."""
+    (script,) = [name for name in NOTEBOOKS if notebook_path(ROOT / name) == notebook.resolve()]
+    return script
 
 
 def run_alone(notebook: Path) -> str | None:
