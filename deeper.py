@@ -284,7 +284,8 @@ save_figure(fig, "learning_rates.png")
 # epoch removes only a fraction $\eta\lambda_{\min}$ of the error: less than $2/\kappa$ of
 # it, even at the largest stable learning rate. The fast error, across the valley,
 # shrinks by $|1 - \eta\lambda_{\max}|$ an epoch, and after 500 epochs nothing is left of
-# it (the tiny number printed is a fraction of what it was).
+# it (the tiny percentage printed). Where that factor is negative, each step overshoots: it
+# jumps across the floor and lands on the opposite wall, closer to the floor than it started.
 
 # %%
 heading("4. Why 500 epochs were not enough, and the fix")
@@ -306,13 +307,15 @@ print(
 )
 for lr in (LESSON_LR, 0.1):
     shrink_slow, shrink_fast = 1 - lr * slow, 1 - lr * fast
+    # A negative factor flips the error's sign: the step jumps across the floor to the other wall.
+    overshoot = " (negative: each step jumps across the floor onto the other wall)" if shrink_fast < 0 else ""
     print(
         f"at lr {lr} each epoch multiplies the error by {shrink_slow:.6f} along the slow direction "
-        f"and by {shrink_fast:.6f} along the fast one"
+        f"and by {shrink_fast:.6f} along the fast one{overshoot}"
     )
     print(
         f"  after {EPOCHS} epochs {100 * shrink_slow**EPOCHS:.4g}% of the slow error is left, "
-        f"and {abs(shrink_fast) ** EPOCHS:.1e} of the fast one"
+        f"and {100 * abs(shrink_fast) ** EPOCHS:.1e}% of the fast one"
     )
     print(
         f"  leaving 0.1% of the slow error takes {math.ceil(math.log(1e-3) / math.log(shrink_slow))} epochs"

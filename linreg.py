@@ -10,7 +10,8 @@ the "going deeper" script reuse them from here instead of copying them:
   with guards that turn a learner's classic mistakes into clear messages.
 - `least_squares()`: the exact answer the training loop is trying to reach, its
   `optimal_loss()`, `mse_of_lines()`: the loss of many lines at once (a map of it),
-  and `mse_hessian()`: the loss's curvature, which limits the learning rate.
+  `mse_hessian()`: the loss's curvature, which limits the learning rate, and
+  `valley_directions()`: the directions in which it curves least and most.
 - `standardize()` and `original_units()`: rescale an input to mean 0 and
   standard deviation 1 for training, and map the learned line back.
 - `pick_device()`: the fastest device this machine has (CUDA, MPS or the CPU).
@@ -265,6 +266,15 @@ def mse_hessian(inputs: torch.Tensor) -> torch.Tensor:
     return 2 / len(design) * design.T @ design
 
 
+def valley_directions(inputs: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Unit steps in (weight, bias), for one input column: along the loss's valley floor, where it
+    curves least, and across the valley, where it curves most. They are the Hessian's eigenvectors,
+    each signed so that its weight part is positive (eigh may return either sign)."""
+    _, vectors = torch.linalg.eigh(mse_hessian(inputs))  # columns, by ascending curvature
+    along, across = (vector * torch.sign(vector[0]) for vector in vectors.T)
+    return along, across
+
+
 def standardize(inputs: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     """(inputs - mean) / std per column, with the mean and (population) std used.
 
@@ -325,7 +335,7 @@ def save_figure(fig, name: str) -> None:
         # engine still set, savefig would draw the whole figure once more just to redo it.
         engine.execute(fig)
         fig.set_layout_engine(None)
-    fig.savefig(path, dpi=100)
+    fig.savefig(path, dpi=100, pil_kwargs={"compress_level": 1})  # quick to write, a little larger
     print("saved", display_path(path))
     if matplotlib.get_backend().lower() == "agg":  # headless: nowhere to show it
         plt.close(fig)

@@ -233,7 +233,11 @@ def test_what_500_epochs_leave_of_the_slow_and_the_fast_error(deeper, lr):
     shrink_slow, shrink_fast = 1 - lr * slow, 1 - lr * fast
     factors, left, needed = learning_rate_lines(section, lr)
     assert_shows(factors, [shrink_slow, shrink_fast])
-    assert_shows(left, [EPOCHS, 100 * shrink_slow**EPOCHS, abs(shrink_fast) ** EPOCHS])
+    assert_shows(left, [EPOCHS, 100 * shrink_slow**EPOCHS, 100 * abs(shrink_fast) ** EPOCHS])  # both in %
+    # A negative factor is called what it is: each step lands on the other side of the floor.
+    first_line = section.split(f"at lr {lr} each epoch")[1].splitlines()[0]
+    noted = "(negative: each step jumps across the floor onto the other wall)" in first_line
+    assert noted == (shrink_fast < 0)
     assert needed == [0.1, next(n for n in range(1, 100_000) if shrink_slow**n <= 1e-3)]
 
 

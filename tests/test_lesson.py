@@ -20,7 +20,14 @@ from linreg import DISTANCES, LESSON_EPOCHS, LESSON_LR, TIMES
 # The article's example: the weight and bias it sets, and the output it shows.
 ARTICLE_WEIGHT, ARTICLE_BIAS = -0.4443, -0.5045
 ARTICLE_OUTPUTS = [-1.3930, -2.2815]
-FIGURES = {"before_training.png", "learning.png", "fit.png", "valley.png", "zero_grad.png"}
+FIGURES = {
+    "before_training.png",
+    "training_loss.png",
+    "learning.png",
+    "fit.png",
+    "valley.png",
+    "zero_grad.png",
+}
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 # The lesson's data are float32 tensors (6.96 is stored as 6.96000003...), and so are the references':
 # at 5 decimals the smallest MSE of the exact decimals, 0.0254175, sits right on a rounding edge.
@@ -126,6 +133,22 @@ def test_a_new_layer_starts_uniform_within_one_over_the_root_of_in_features(less
     assert predictions == pytest.approx([2 * weight + bias, 4 * weight + bias], abs=3e-4)
 
 
+def test_a_layers_weight_is_a_parameter_that_autograd_tracks_from_the_start(lesson):
+    """What Lesson 05 did by hand, requires_grad=True, a layer has already done."""
+    printed = line_after(lesson.section("1. nn.Linear"), "the weight is a")
+    layer = nn.Linear(1, 1)
+    assert printed == f"{type(layer.weight).__name__}, with requires_grad={layer.weight.requires_grad}"
+    assert isinstance(layer.weight, nn.Parameter) and layer.weight.requires_grad and layer.bias.requires_grad
+    assert "`nn.Parameter`s, tensors created with `requires_grad=True`" in prose()
+
+
+def test_a_leaf_is_a_tensor_created_rather_than_computed():
+    """The clause that explains the quoted error's words."""
+    assert "a *leaf* is a tensor you created rather than computed from others" in prose()
+    weight = nn.Linear(1, 1).weight
+    assert weight.is_leaf and not (2 * weight).is_leaf
+
+
 def test_fill_without_no_grad_raises_the_error_the_lesson_quotes():
     """The lesson says no_grad() is required, not advised, and quotes what PyTorch says otherwise."""
     quoted = re.search(r'`layer\.weight\.fill_\(-0\.4443\)` raises "([^"]+)"', prose()).group(1)
@@ -160,7 +183,25 @@ def test_custom_module_registers_the_layers_parameters_and_matches_nn_linear(les
     assert after(section, "parameter linear.weight: shape") == [1, 1]
     assert after(section, "parameter linear.bias: shape") == [1]
     assert line_after(section, "the layer's state_dict holds:") == str(list(nn.Linear(1, 1).state_dict()))
+    ours = list(linreg.LinearRegression(1, 1).state_dict())
+    assert line_after(section, "our model's state_dict holds:") == str(ours)
     assert section.rstrip().endswith("same predictions as nn.Linear: True")
+
+
+def test_the_layers_state_dict_loads_into_the_models_layer_but_not_into_the_model():
+    """Hence custom.linear.load_state_dict(...): the model's names carry the prefix `linear.`."""
+    assert "`custom.load_state_dict(layer.state_dict())` would refuse" in prose()
+    layer, model = nn.Linear(1, 1), linreg.LinearRegression(1, 1)
+    with pytest.raises(RuntimeError, match="Missing key"):
+        model.load_state_dict(layer.state_dict())
+    model.linear.load_state_dict(layer.state_dict())
+    assert torch.equal(model.linear.weight, layer.weight)
+
+
+def test_the_lesson_says_which_super_spelling_to_write():
+    """The class keeps the article's spelling; the text says to write the short one."""
+    assert "Write that call `super().__init__()`" in prose()
+    assert "super().__init__()" in (ROOT / "linreg.py").read_text()
 
 
 def lesson_class() -> tuple[type[nn.Module], str]:
@@ -235,6 +276,8 @@ def test_one_adam_step_moves_every_parameter_by_the_learning_rate(lesson):
     assert [end_w - start_w, end_b - start_b] == pytest.approx([0.1, 0.1], rel=1e-6)  # whatever the gradient
     dw, db = reference.mse_gradient(X, Y, start_w, start_b)
     assert abs(dw) > 2 * abs(db)  # a steeper loss along w, yet the same step
+    # Why Adam gets a learning rate of its own: SGD's step is the gradient times the learning rate.
+    claim("at {}, SGD moved the weight by {}, since its gradient was {}", LESSON_LR, -LESSON_LR * dw, dw)
 
 
 def test_the_logged_losses_follow_gradient_descent_at_linregs_settings(lesson):
@@ -251,8 +294,19 @@ def test_the_logged_losses_follow_gradient_descent_at_linregs_settings(lesson):
 
 def test_the_loss_fell_from_over_a_hundred_to_a_few_hundredths(lesson):
     """What the text after the loop says, in words."""
-    _, _, losses = training_reference(lesson)
+    w, b, losses = training_reference(lesson)
     assert losses[0] > 100 and 0.01 < losses[-1] < 0.1
+    claim("The loss falls from {} to {}, so a log scale", losses[0], losses[-1])
+    # The last loss recorded is the model's before its 500th update; section 5 measures it after.
+    assert reference.mse(X, Y, w, b) < losses[-1]
+
+
+def test_the_loss_curve_is_the_lessons_own_plain_matplotlib():
+    """Practice problem 3 asks for a loss curve: the lesson draws one itself, with pyplot, not plots.py."""
+    (cell,) = [c for c in LESSON_PROSE.split("# %%") if '"training_loss.png"' in c]
+    assert "plots." not in cell
+    for call in ("plt.subplots(", "ax.plot(", 'ax.set_yscale("log")', "ax.set(", "save_figure(fig"):
+        assert call in cell
 
 
 def test_mseloss_warns_about_targets_of_shape_n_but_raises_no_error():
@@ -348,13 +402,85 @@ def test_learning_rate_02_diverges_and_train_says_so_as_a_demonstration(lesson):
     assert 0.1 < reference.sgd_stability_limit(X) < 0.2  # "a ceiling, between 0.1 and 0.2"
 
 
+def test_at_the_same_pace_the_lessons_run_would_be_within_1_percent_at_the_epoch_it_names(lesson):
+    """A fixed fraction per epoch: the printed pace, carried on, lands on the epoch a longer run reaches."""
+    section = lesson.section("5. How good is it?")
+    shrink, one, epoch = after(section, "learning rate 0.01: each epoch removes")
+    assert one == 1
+    slow = LAMBDAS[0]
+    assert_shows([shrink], [100 * (1 - (1 - LESSON_LR * slow) ** 2)])  # the loss goes with the error squared
+    _, _, longer = reference.gradient_descent(X, Y, *exact_start(), lr=LESSON_LR, epochs=1000)
+    assert epoch == reference.first_epoch_within(longer, SMALLEST, 0.01)
+    close_from = after(section, "learning rate 0.1:  within 1% of the smallest possible loss from epoch")[0]
+    assert epoch / close_from == pytest.approx(10, rel=0.05)  # "a tenth of the epochs" at ten times the rate
+    claim("the {} % measured above", 100 * (1 - (1 - LESSON_LR * slow) ** 2))
+
+
+def test_train_s_tenth_of_the_learning_rate_is_stable_here_but_slower_than_01():
+    claim("here {} would be stable, but slower than {}", 0.02, 0.1)
+    assert 0.02 < reference.sgd_stability_limit(X)
+    runs = {lr: reference.gradient_descent(X, Y, *exact_start(), lr=lr, epochs=500)[2] for lr in (0.02, 0.1)}
+    within = {lr: reference.first_epoch_within(losses, SMALLEST, 0.01) for lr, losses in runs.items()}
+    assert within[0.1] < within[0.02]
+
+
+def test_heights_in_centimetres_lower_the_ceiling_thousands_of_times():
+    """Practice problem 1's "why": inputs around 170 put the learning rate's ceiling far below 0.01."""
+    assert "put it thousands of times lower than these distances of 1 to 4 miles do" in prose()
+    heights = np.linspace(150, 200, 101)
+    limit = reference.sgd_stability_limit(heights)
+    assert 1000 <= reference.sgd_stability_limit(X) / limit < 10_000 and LESSON_LR > limit
+
+
+def test_a_step_along_the_floor_and_one_across_measure_the_valley(lesson):
+    section = lesson.section("5. How good is it?")
+    optimum = np.array(reference.closed_form(X, Y))
+    rises = []
+    names = ("along the floor", "across the valley")
+    for name, direction in zip(names, reference.valley_directions(X), strict=True):
+        step = 0.1 * direction
+        rises.append(reference.mse(X, Y, *(optimum + step)) - SMALLEST)
+        assert_shows(after(section, f"a step of 0.1 {name}, weight"), [*step, rises[-1]], name)
+    assert_shows(after(section, "across the valley the loss rises"), [rises[1] / rises[0]])
+    # "such lines turn about a point among the deliveries": w + t v_w, b + t v_b all cross at x = -v_b / v_w
+    v_w, v_b = reference.valley_directions(X)[0]
+    assert v_w > 0 > v_b and X.min() < -v_b / v_w < X.max()
+    assert "turn about a point among the deliveries" in prose()
+    assert shows(after(section, "across the valley the loss rises")[0], LAMBDAS[1] / LAMBDAS[0])
+
+
 def test_the_valley_numbers_in_the_prose_are_the_datas():
     slow, fast = LAMBDAS
-    claim("`deeper.py` computes it: {})", reference.sgd_stability_limit(X))
-    claim("the loss rises about {} times more slowly than across", round(fast / slow))
-    claim("removes at most about {} % of the remaining error per epoch", 200 * slow / fast)
-    claim("two parts in {}", round(fast / slow))
-    claim("at {}, {} %", LESSON_LR, 100 * LESSON_LR * slow)
+    limit = reference.sgd_stability_limit(X)
+    claim("`deeper.py` computes it: {})", limit)
+    claim("{} times more gently along the floor than across", round(fast / slow))
+    claim("covers only 2/{} of the distance per epoch, {} %", round(fast / slow), 200 * slow / fast)
+    claim("at {}, twelve times below the ceiling, {} %", LESSON_LR, 100 * LESSON_LR * slow)
+    assert round(limit / LESSON_LR) == 12
+
+
+def test_the_slope_grows_with_the_distance_and_the_ceiling_jumps_to_the_other_wall():
+    """Near the optimum the gradient is the curvature times the distance, along each direction; at
+    lr 2 / (the steep curvature), one step across the valley lands as far on the other side."""
+    optimum = np.array(reference.closed_form(X, Y))
+    along, across = reference.valley_directions(X)
+    for direction, curvature in ((along, LAMBDAS[0]), (across, LAMBDAS[1])):
+        gradient = np.array(reference.mse_gradient(X, Y, *(optimum + 0.3 * direction)))
+        assert gradient == pytest.approx(curvature * 0.3 * direction, rel=1e-6)
+    start = optimum + 0.3 * across
+    landed = start - reference.sgd_stability_limit(X) * np.array(reference.mse_gradient(X, Y, *start))
+    assert landed - optimum == pytest.approx(-0.3 * across, rel=1e-6)
+    assert reference.mse(X, Y, *landed) == pytest.approx(reference.mse(X, Y, *start), rel=1e-9)  # as high
+
+
+def test_the_error_is_the_distance_from_the_optimum_and_shrinks_a_fixed_fraction(lesson):
+    section = lesson.section("5. How good is it?")
+    path = reference.gradient_descent_path(X, Y, *exact_start(), LESSON_LR, LESSON_EPOCHS)
+    optimum = np.array(reference.closed_form(X, Y))
+    at_50, at_500 = (float(np.linalg.norm(np.array(path[n]) - optimum)) for n in (50, 500))
+    printed = after(section, "error, the distance from the best (w, b):")
+    assert_shows(printed, [at_50, 50, at_500, 500, 100 * (1 - (at_500 / at_50) ** (1 / 450))])
+    assert shows(printed[-1], 100 * LESSON_LR * LAMBDAS[0])  # lr times the floor's curvature
 
 
 def test_the_run_comes_down_the_wall_in_a_few_dozen_epochs_then_stays_short_on_the_floor():
@@ -371,13 +497,31 @@ def test_standardized_distances_train_in_one_epoch_and_map_back_to_miles(lesson)
     z = (X - X.mean()) / X.std()
     printed = after(section, "standardized distances:")
     assert_shows(printed, [*z, X.mean(), X.std()])
-    claim("a single epoch at learning rate {} is enough", 0.5)
+    claim("`distances.std()` divides by N - 1 and gives {} instead", np.std(X, ddof=1))
+    claim("learning rate {}, lands right on it: a single epoch is enough", 0.5)
+    # "On this bowl the slope is exactly twice the distance to the centre": so half of it steps there.
+    centre = np.array(reference.closed_form(z, Y))
+    gradient = np.array(reference.mse_gradient(z, Y, *exact_start()))
+    assert gradient == pytest.approx(2 * (np.array(exact_start()) - centre))
     w_z, b_z, _ = reference.gradient_descent(z, Y, *exact_start(), lr=0.5, epochs=1)
     assert_shows(after(section, "one epoch on z:"), [w_z, b_z])
     assert [w_z, b_z] == pytest.approx(reference.closed_form(z, Y), abs=1e-9)  # the optimum, in one epoch
     slope, intercept = reference.closed_form(X, Y)
     in_miles = [w_z / X.std(), b_z - w_z * X.mean() / X.std()]  # the formula the lesson writes
     assert_shows(after(section, "back in miles:"), [*in_miles, slope, intercept])
+
+
+def test_tensors_made_in_inference_mode_can_never_join_a_training():
+    """inference_mode() is stricter than no_grad(): what it makes cannot be saved for a backward pass."""
+    layer, x = nn.Linear(1, 1), torch.ones(2, 1)
+    with torch.no_grad():
+        lenient = layer(x)
+    (layer(lenient) ** 2).sum().backward()  # a no_grad() tensor may enter a training later
+    with torch.inference_mode():
+        strict = layer(x)
+    assert strict.is_inference() and not strict.requires_grad
+    with pytest.raises(RuntimeError, match="Inference tensors cannot be saved for backward"):
+        (layer(strict) ** 2).sum().backward()
 
 
 def test_predictions_use_the_trained_and_the_exact_line(lesson):
@@ -397,10 +541,8 @@ def test_gradients_accumulate_without_zero_grad(lesson):
     section = lesson.section("6. Why zero the gradients?")
     repeated = [numbers(line)[-1] for line in section.splitlines() if line.startswith("after backward()")]
     w0, b0 = after(section, "start: weight =")
-    torch.manual_seed(0)
-    probe = nn.Linear(1, 1)
-    assert_shows([w0, b0], [probe.weight.item(), probe.bias.item()])
-    dw, _ = reference.mse_gradient(X, Y, probe.weight.item(), probe.bias.item())
+    assert_shows([w0, b0], list(exact_start()))  # section 3's start, whose gradient section 4 printed
+    dw, _ = reference.mse_gradient(X, Y, *exact_start())
     assert_shows(repeated, [dw, 2 * dw, 3 * dw])
 
 
@@ -412,3 +554,12 @@ def test_training_without_zero_grad_swings_as_the_accumulated_update_rule_predic
     assert_shows([low, high, final], [min(without[400:]), max(without[400:]), with_it[-1]])
     assert high > 1000 * final  # it never settles
     assert max(without[400:]) > 0.9 * max(without[:100])  # the swings have not shrunk at all
+
+
+def test_without_zero_grad_the_loss_dips_below_in_the_first_dozen_epochs_but_cannot_stay():
+    without = reference.gradient_descent_without_zero_grad(X, Y, *exact_start(), LESSON_LR, LESSON_EPOCHS)
+    _, _, with_it = reference.gradient_descent(X, Y, *exact_start(), LESSON_LR, LESSON_EPOCHS)
+    below = [epoch for epoch, (a, b) in enumerate(zip(without, with_it, strict=True), start=1) if a < b]
+    assert 2 <= len(below) and max(below) <= 12  # "a few times", "in the first dozen epochs"
+    assert "In the first dozen epochs the red curve even dips below the blue one a few times" in prose()
+    assert min(without) > with_it[-1] and max(without[400:]) > 1000 * with_it[-1]  # never settles

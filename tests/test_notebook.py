@@ -144,7 +144,7 @@ def test_run_all_twice_in_one_kernel_gives_the_same_outputs(tmp_path):
         os.environ.update(saved)
     first, second = passes
     assert not any(kind == "error" for cell in first for kind, _ in cell)
-    assert sum(kind == "display_data" for cell in first for kind, _ in cell) == 5  # the five figures
+    assert sum(kind == "display_data" for cell in first for kind, _ in cell) == 6  # the six figures
     assert first == second
 
 
