@@ -573,10 +573,12 @@ def load(pieces: list[tuple[str, str]], path: Path) -> dict:
     sys.path.insert(0, str(path.resolve().parent))  # a learner's file may import its neighbours
     for name, code in pieces:
         try:
-            exec(compile(code, name, "exec"), module.__dict__)
-        except SyntaxError as error:  # (for a null byte, without a line)
-            line = f", line {error.lineno}" if error.lineno else ""
-            raise LoadError(f"{name}{line}: syntax error: {error.msg}") from None
+            compiled = compile(code, name, "exec")
+        except (SyntaxError, ValueError) as error:  # Python 3.10 refuses a null byte with ValueError
+            line = f", line {error.lineno}" if getattr(error, "lineno", None) else ""
+            raise LoadError(f"{name}{line}: syntax error: {getattr(error, 'msg', error)}") from None
+        try:
+            exec(compiled, module.__dict__)
         except (Exception, SystemExit) as error:  # any error of the learner's code, in one line
             raise LoadError(f"{name} failed while loading, {where(error, {name})}") from None
     return module.__dict__
