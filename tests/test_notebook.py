@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import ast
 import base64
+import copy
 import json
 import os
 import re
@@ -24,7 +25,6 @@ from tools.refresh import (
     SCRIPTS,
     carried_files,
     convert,
-    execute,
     images,
     notebook_path,
     printed,
@@ -42,16 +42,42 @@ def saves_a_figure(cell: nbformat.NotebookNode) -> bool:
 
 
 @pytest.fixture(scope="session")
-def executed(tmp_path_factory) -> nbformat.NotebookNode:
-    """lesson.py's cells run in a fresh kernel, from a temporary folder, writing into its output/."""
+def two_passes(tmp_path_factory) -> tuple[nbformat.NotebookNode, nbformat.NotebookNode]:
+    """lesson.py's cells run from a temporary folder, writing into its output/: Run All in a fresh
+    kernel, then Run All again in the same kernel, as a learner might. The notebook after each."""
+    from nbclient import NotebookClient
+
+    from tools.refresh import KERNEL
+
     workdir = tmp_path_factory.mktemp("notebook")
+    notebook = convert(ROOT / "lesson.py")
     saved = dict(os.environ)
     os.environ["LESSON_OUTPUT"] = str(workdir / "output")  # inherited by the kernel
+    os.environ.pop("MPLBACKEND", None)  # the kernel's inline backend, as in a notebook
     try:
-        return execute(convert(ROOT / "lesson.py"), workdir)
+        client = NotebookClient(
+            notebook,
+            kernel_name=KERNEL["name"],
+            extra_arguments=["--log-level=ERROR"],
+            timeout=300,
+            resources={"metadata": {"path": str(workdir)}},
+        )
+        passes = []
+        with client.setup_kernel():
+            for _ in range(2):
+                for index, cell in enumerate(notebook.cells):
+                    client.execute_cell(cell, index)
+                passes.append(copy.deepcopy(notebook))
     finally:
         os.environ.clear()
         os.environ.update(saved)
+    return tuple(passes)
+
+
+@pytest.fixture(scope="session")
+def executed(two_passes) -> nbformat.NotebookNode:
+    """The notebook after Run All in a fresh kernel."""
+    return two_passes[0]
 
 
 @pytest.mark.parametrize("script", SCRIPTS, ids=lambda path: path.name)
@@ -100,12 +126,9 @@ def test_committed_outputs_are_what_the_code_prints_now(script, request):
     assert all(images(cell) == 1 for cell in committed.cells if saves_a_figure(cell))
 
 
-def test_run_all_twice_in_one_kernel_gives_the_same_outputs(tmp_path):
-    """Run All, then Run All again in the same kernel, as a learner might: every cell must find the
-    objects it expects (each model has its own name), so both passes print and draw the same."""
-    from nbclient import NotebookClient
-
-    from tools.refresh import KERNEL
+def test_run_all_twice_in_one_kernel_gives_the_same_outputs(two_passes):
+    """Every cell must find the objects it expects the second time too (each model has its own
+    name), so both passes print and draw the same."""
 
     def outputs(notebook: nbformat.NotebookNode) -> list[list[tuple[str, str]]]:
         """Per cell: its streams' text (however the kernel split it), errors, and the kinds of display."""
@@ -121,28 +144,7 @@ def test_run_all_twice_in_one_kernel_gives_the_same_outputs(tmp_path):
             cells.append(sorted(streams.items()) + shown)
         return cells
 
-    notebook = convert(ROOT / "lesson.py")
-    saved = dict(os.environ)
-    os.environ["LESSON_OUTPUT"] = str(tmp_path / "output")  # inherited by the kernel
-    os.environ.pop("MPLBACKEND", None)  # the kernel's inline backend, as in a notebook
-    try:
-        client = NotebookClient(
-            notebook,
-            kernel_name=KERNEL["name"],
-            extra_arguments=["--log-level=ERROR"],
-            timeout=300,
-            resources={"metadata": {"path": str(tmp_path)}},
-        )
-        passes = []
-        with client.setup_kernel():
-            for _ in range(2):
-                for index, cell in enumerate(notebook.cells):
-                    client.execute_cell(cell, index)
-                passes.append(outputs(notebook))
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-    first, second = passes
+    first, second = map(outputs, two_passes)
     assert not any(kind == "error" for cell in first for kind, _ in cell)
     assert sum(kind == "display_data" for cell in first for kind, _ in cell) == 6  # the six figures
     assert first == second
