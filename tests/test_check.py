@@ -520,7 +520,8 @@ def test_a_misbehaving_file_gets_one_line_per_check_and_the_rest_still_graded(co
     verdicts = verdict_lines(result.stdout)
     assert list(verdicts) == [f"{name}()" for name in problems.PROBLEMS]
     assert (
-        "train_loop(): did not finish within 10 s and was stopped: an endless loop" in verdicts["train_loop()"]
+        "train_loop(): did not finish within 10 s and was stopped: an endless loop"
+        in verdicts["train_loop()"]
     )
     assert (
         verdicts["plot_loss_curves()"]
