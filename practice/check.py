@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import ast
 import csv
+import functools
 import io
 import json
 import multiprocessing
@@ -140,6 +141,7 @@ def learners(cell: dict) -> str | None:
     return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in lines)
 
 
+@functools.cache  # the same for the whole run
 def listed() -> dict[str, tuple[int, int]]:
     """problems.PROBLEMS as function -> (problem, points), read from its source, without torch."""
     tree = ast.parse((PRACTICE / "problems.py").read_text(encoding="utf-8"))

@@ -200,7 +200,9 @@ def text_files(folder: Path) -> dict[str, str]:
 
 def test_the_handout_has_the_lesson_and_the_checker_and_no_answers(made):
     handout = made["handout"]
-    assert made["said"][""] == f"wrote the handout to {handout}: no worked answers, no solution scripts\n"
+    teachers = (ROOT / "README.md").read_text().split("\n## For teachers")[1]
+    quoted = teachers.split("```text\n")[1].split("\n```")[0]  # what the README says the command prints
+    assert made["said"][""] == quoted.replace("DIR", str(handout)) + "\n"
     for name in ["lesson.py", "lesson.ipynb", "deeper.py", "linreg.py", "plots.py", "requirements.txt"]:
         assert (handout / name).is_file(), name
     for name in ["check.py", "problems.py", "exercises.py", "practice.ipynb"]:
