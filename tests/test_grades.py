@@ -147,6 +147,9 @@ def test_the_classroom_workflow_has_a_step_per_function_worth_its_points(made):
     assert [step["with"]["max-score"] for step in steps] == list(POINTS.values())
     assert all(f"--only {step['id']} practice/my_answers.py" in step["with"]["command"] for step in steps)
     job = workflow["jobs"]["run-autograding-tests"]
+    assert workflow[True] == ["push", "repository_dispatch"]  # YAML 1.1 reads the key `on` as true
+    assert workflow["permissions"] == {"checks": "write", "actions": "read", "contents": "read"}
+    assert job["if"] == "github.actor != 'github-classroom[bot]'"
     assert "python -m venv .venv" in next(step["run"] for step in job["steps"] if "run" in step)
     reporter = job["steps"][-1]
     assert reporter["uses"] == "classroom-resources/autograding-grading-reporter@v1"
@@ -236,6 +239,8 @@ def test_the_solutions_and_the_autograder_zip_hold_what_the_handout_leaves_out(m
         modes = {info.filename: info.external_attr >> 16 for info in archive.infolist()}
     assert {"setup.sh", "run_autograder", "practice/check.py", "practice/problems.py"} <= names
     assert all(modes[script] & stat.S_IXUSR for script in ("setup.sh", "run_autograder"))
+    scripts = [str(made["tmp"] / "source" / script) for script in ("setup.sh", "run_autograder")]
+    assert subprocess.run(["bash", "-n", *scripts]).returncode == 0  # setup.sh installs: only parsed here
     assert not any("answers" in name or "solution" in name for name in names)
 
 

@@ -37,9 +37,8 @@ SOLUTIONS = [
     "practice/own_data.py",
     *sorted(str(path.relative_to(ROOT)) for path in (ROOT / "practice").glob("solution_*.py")),
 ]
-SOLUTION_FIGURES = [
-    "figures/sgd_vs_adam.png"
-]  # solution_2's: the practice section shows it, with the answers
+# solution_2's figure, which the README's practice section shows beside the answers: it shows one too.
+SOLUTION_FIGURES = ["figures/sgd_vs_adam.png"]
 GRADESCOPE = ROOT / "tools" / "gradescope"
 
 STUCK = "Stuck, or done? Your teacher has worked answers and solution scripts, and gives them out later."
@@ -82,20 +81,22 @@ def edited(name: str, text: str) -> str:
     if name == "README.md":
         start = text.index("\n## For teachers")
         text = text[:start] + text[text.index("\n## ", start + 1) :]
-        text = "".join(
-            line for line in text.splitlines(True) if not line.startswith("| `tools/")
-        )  # not given
+        text = "".join(line for line in text.splitlines(True) if not line.startswith("| `tools/"))
         practice = text.index(STUCK.split("?")[0])
         text = text[:practice] + STUCK + "\n" + text[text.index("<!-- practice:end -->") :]
-    if name.endswith(".ipynb"):  # in a notebook, a cell's source is a list of lines
+    if name.endswith(".ipynb"):  # in a notebook, each edit is in one cell, whose source is a list of lines
         notebook = json.loads(text)
         for cell in notebook["cells"]:
-            cell["source"] = edited(name + " cell", "".join(cell["source"])).splitlines(keepends=True)
+            source = replaced(name, "".join(cell["source"]), EDITS[name], strict=False)
+            cell["source"] = source.splitlines(keepends=True)
         return json.dumps(notebook, indent=1, ensure_ascii=False) + "\n"
-    for old, new in EDITS.get(name.removesuffix(" cell"), []):
-        if name.endswith(" cell") and old not in text:
-            continue
-        if text.count(old) != 1:
+    return replaced(name, text, EDITS.get(name, []))
+
+
+def replaced(name: str, text: str, edits: list[tuple[str, str]], strict: bool = True) -> str:
+    """The text with each (old, new) of `edits` made; strict, each old text must be there, once."""
+    for old, new in edits:
+        if strict and text.count(old) != 1:
             raise SystemExit(f"tools/handout.py: {name} no longer says {old[:60]!r}: update EDITS")
         text = text.replace(old, new)
     return text
