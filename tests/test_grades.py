@@ -18,7 +18,7 @@ from pathlib import Path
 
 import problems
 import pytest
-import yaml  # jupytext's own dependency, so the dev requirements bring it
+import yaml
 from conftest import ROOT, headless_env
 
 PRACTICE = ROOT / "practice"
