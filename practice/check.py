@@ -1,24 +1,42 @@
-"""Grade an attempt at the practice problems: PASS or FAIL per function, with a hint.
+"""Grade an attempt at the practice problems: PASS or FAIL per function, with a hint, and a score.
 
     python practice/check.py             # grades practice/my_answers.py, made from the template at first
     python practice/check.py FILE        # any .py file with the five functions, or a notebook (.ipynb)
     python practice/check.py --time-limit 120 FILE   # allow each check 120 s instead of 60
+    python practice/check.py --only fit_line FILE    # one function's check (a GitHub Classroom step)
+    python practice/check.py --json FILE             # the grade as one JSON object, on stdout
+    python practice/check.py --gradescope PATH FILE  # the report, and the JSON grade written to PATH
+    python practice/check.py --class DIR [--csv FILE]  # each .py, .ipynb in DIR: grades.csv and a summary
 
 The checks are in problems.py. This command imports only the standard library: a child process imports
 torch and the file once and runs the checks; when one runs past its time limit or stops Python, the
 command ends that process and grades the rest in a fresh one. Of a notebook, the code cells are graded,
 not those tagged "check". grade_file() is for other programs. Exit status: 0 when everything passes, 1
-when something fails, 2 when FILE cannot be loaded."""
+when something fails, 2 when FILE cannot be loaded (or DIR holds nothing to grade).
+
+Each function's check is worth the points problems.PROBLEMS gives it, all or nothing. The JSON grade has
+the fields of Gradescope's results.json: "score" and "max_score", the points earned and possible;
+"output", why the file could not be loaded, else ""; and "tests", one per function graded, in grading
+order, each with "name" ("fit_line() (problem 1)"), "status" ("passed" or "failed"), "score",
+"max_score" and "output" (its verdict line, with the hint). Every check graded is listed and visible,
+so the grade never says more than what was checked; a file that cannot be loaded gets a grade too:
+every test failed with the reason, score 0. --class writes a row per file (its points per function and
+total) and prints each check's pass rate and its most common mistake, by the hint's key."""
 
 from __future__ import annotations
 
 import argparse
+import ast
+import csv
+import functools
 import io
 import json
 import multiprocessing
 import os
 import shutil
 import sys
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
@@ -28,6 +46,7 @@ TIME_LIMIT = 60.0  # seconds per check, and for loading the file: far above what
 START_LIMIT = 300.0  # for the child to import torch, before any of the learner's code runs
 SHOWN = 3  # lines of what the learner's code printed that a verdict shows: enough to debug by
 CHECK_TAG, SETUP_TAG = "check", "setup"  # notebook cells not the learner's: checks, refresh.py's set-up
+CLASS_WORKERS = min(4, os.cpu_count() or 1)  # files --class grades at once, each child with its own torch
 LOOPING = ": does it loop, or train long, when imported? Put such code under `if __name__ == '__main__':`"
 
 
@@ -122,6 +141,41 @@ def learners(cell: dict) -> str | None:
     return "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in lines)
 
 
+@functools.cache  # the same for the whole run
+def listed() -> dict[str, tuple[int, int]]:
+    """problems.PROBLEMS as function -> (problem, points), read from its source, without torch."""
+    tree = ast.parse((PRACTICE / "problems.py").read_text(encoding="utf-8"))
+    table = next(
+        n.value for n in tree.body if isinstance(n, ast.Assign) and ast.unparse(n.targets[0]) == "PROBLEMS"
+    )
+    rows = [tuple(ast.literal_eval(value) for value in row.elts[:2]) for row in table.values]
+    return dict(zip(map(ast.literal_eval, table.keys), rows, strict=True))
+
+
+def unloaded(functions: list[str] | None, why: str) -> list[Verdict]:
+    """The verdicts on a file that could not be loaded: each function failed, for that reason."""
+    names = [name for name in listed() if not functions or name in functions]
+    return [Verdict(name, listed()[name][0], False, why, "cannot load") for name in names]
+
+
+def grade(verdicts: list[Verdict], why: str = "") -> dict:
+    """The grade in Gradescope's fields (see the top of this file); `why` the file could not be loaded."""
+    points = listed()
+    tests = [
+        {
+            "name": f"{v.function}() (problem {v.problem})",
+            "status": "passed" if v.passed else "failed",
+            "score": points[v.function][1] if v.passed else 0,
+            "max_score": points[v.function][1],
+            "output": verdict_line(v),
+            "visibility": "visible",
+        }
+        for v in verdicts
+    ]
+    total, most = (sum(test[field] for test in tests) for field in ("score", "max_score"))
+    return {"score": total, "max_score": most, "output": why, "visibility": "visible", "tests": tests}
+
+
 def child(connection, path: str, names: list[str] | None, loop: str, limit: float) -> None:
     """The child process: import the checks and the file (within `limit`) once, run the checks, and send
     ("loaded", shown path, [(function, problem)...]) or ("load error", why), then ("verdict", fields)."""
@@ -141,7 +195,7 @@ def child(connection, path: str, names: list[str] | None, loop: str, limit: floa
         return connection.send(("load error", str(error)))
     except OutOfTime:
         return connection.send(("load error", f"{shown} did not finish loading within {limit:g} s{LOOPING}"))
-    connection.send(("loaded", shown, [(name, number) for name, (number, _) in PROBLEMS.items()]))
+    connection.send(("loaded", shown, [(name, number) for name, (number, *_) in PROBLEMS.items()]))
     for name in [name for name in PROBLEMS if names is None or name in names]:
         verdict = graded(namespace, name, loop)
         loop = loop_state(verdict) if name == "train_loop" else loop
@@ -212,25 +266,78 @@ def stopped(function: str, problem: int, message: tuple, limit: float, more: str
     return Verdict(function, problem, False, hint, "stopped python")
 
 
+def grade_class(folder: Path, table: Path, time_limit: float) -> int:
+    """Grade each .py and .ipynb in `folder`, CLASS_WORKERS at once, each in processes of its own as for
+    one file; write `table`, a CSV row per file; print each check's pass rate and most common mistake."""
+    files = sorted(path for path in folder.glob("*") if path.suffix in (".py", ".ipynb") and path.is_file())
+    if not files:
+        print(f"error: no .py or .ipynb file to grade in {folder}", file=sys.stderr)
+        return 2
+
+    def graded(path: Path) -> list[Verdict]:
+        try:
+            return grade_file(path, None, time_limit)
+        except LoadError as error:
+            return unloaded(None, str(error))
+
+    with ThreadPoolExecutor(CLASS_WORKERS) as pool:  # the threads only wait: the children do the work
+        verdicts = dict(zip(files, pool.map(graded, files), strict=True))
+    with table.open("w", newline="", encoding="utf-8") as out:
+        rows = csv.writer(out)
+        rows.writerow(["submission", *listed(), "total"])
+        for path, theirs in verdicts.items():
+            scores = grade(theirs)
+            rows.writerow([path.name, *(test["score"] for test in scores["tests"]), scores["score"]])
+    print(f"{counted(len(files), 'submission')} graded: points in {table}")
+    for name, (_, points) in listed().items():
+        each = [v for theirs in verdicts.values() for v in theirs if v.function == name]
+        mistakes = Counter(v.key for v in each if not v.passed).most_common(1)
+        line = f"  {name}() ({counted(points, 'point')}): {sum(v.passed for v in each)} of {len(files)} pass"
+        if mistakes:  # the hint of its first file, as an example: the numbers it quotes are that file's
+            (key, count), hint = mistakes[0], next(v.hint for v in each if v.key == mistakes[0][0])
+            line += f"; most often ({count}) {key}: {hint}"
+        print(line)
+    return 0
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python practice/check.py", description=__doc__.splitlines()[0])
     parser.add_argument("file", nargs="?", type=Path, metavar="FILE", help="default: practice/my_answers.py")
     parser.add_argument("--time-limit", type=float, default=TIME_LIMIT, metavar="SECONDS", help="per check")
+    parser.add_argument("--only", choices=list(listed()), metavar="FUNCTION", help="grade this function only")
+    kinds = parser.add_mutually_exclusive_group()
+    kinds.add_argument("--json", action="store_true", help="print the grade as JSON (see the fields above)")
+    kinds.add_argument("--gradescope", type=Path, metavar="PATH", help="write the JSON grade to PATH too")
+    kinds.add_argument("--class", dest="folder", type=Path, metavar="DIR", help="grade each file in DIR")
+    parser.add_argument("--csv", type=Path, default=Path("grades.csv"), metavar="FILE", help="for --class")
     parsed = parser.parse_args(argv)
     if not parsed.time_limit > 0:
         parser.error("--time-limit must be a positive number of seconds")
+    if parsed.folder:
+        return grade_class(parsed.folder, parsed.csv, parsed.time_limit)
     created = parsed.file is None and not WORKSPACE.exists()
     if created:  # the template stays pristine: the learner writes in a copy
         shutil.copyfile(TEMPLATE, WORKSPACE)
+    functions, why = [parsed.only] if parsed.only else None, ""
     try:
-        verdicts = grade_file(parsed.file or WORKSPACE, None, parsed.time_limit, TextReport(created))
+        report = None if parsed.json else TextReport(created)
+        verdicts = grade_file(parsed.file or WORKSPACE, functions, parsed.time_limit, report)
     except LoadError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
+        verdicts, why = unloaded(functions, str(error)), str(error)
     except KeyboardInterrupt:  # Ctrl-C: the child is stopped already (grade_file's finally)
         return 130
-    print(f"{sum(v.passed for v in verdicts)} of {len(verdicts)} checks pass.")
-    return 0 if all(v.passed for v in verdicts) else 1
+    graded = grade(verdicts, why)
+    if parsed.json:
+        print(json.dumps(graded, indent=2))
+    elif why:
+        print(f"error: {why}", file=sys.stderr)
+    else:
+        print(f"{sum(v.passed for v in verdicts)} of {len(verdicts)} checks pass.")
+        print(f"Score: {graded['score']} / {graded['max_score']}")
+    if parsed.gradescope:  # where Gradescope reads it, /autograder/results/results.json
+        parsed.gradescope.parent.mkdir(parents=True, exist_ok=True)
+        parsed.gradescope.write_text(json.dumps(graded, indent=2), encoding="utf-8")
+    return 2 if why else 0 if all(v.passed for v in verdicts) else 1
 
 
 if __name__ == "__main__":

@@ -397,19 +397,22 @@ def label(run: Run) -> str:
 
 # === The problems, in the order graded: train_loop() first, as answers to problems 1 and 2 may call it ===
 
-PROBLEMS = {  # function: (its problem's number in the README and the template, its check)
-    "train_loop": (3, check_train_loop),
-    "plot_loss_curves": (3, check_plot_loss_curves),
-    "height_weight_data": (1, check_height_weight_data),
-    "fit_line": (1, check_fit_line),
-    "compare_optimizers": (2, check_compare_optimizers),
+# A function's points come all or nothing: its check stops at the first broken condition, since the later
+# ones mean little after it (a legend of no curves), and GitHub Classroom scores a step all or nothing.
+# The values are literals: check.py reads them without importing this file (and torch).
+PROBLEMS = {  # function: (its problem's number in the README and the template, its points, its check)
+    "train_loop": (3, 4, check_train_loop),  # the lesson's heart, and what problems 1 and 2 build on
+    "plot_loss_curves": (3, 2, check_plot_loss_curves),
+    "height_weight_data": (1, 2, check_height_weight_data),
+    "fit_line": (1, 2, check_fit_line),
+    "compare_optimizers": (2, 2, check_compare_optimizers),
 }
 
 
 def grade_one(namespace: dict, name: str, loop: str = "") -> Verdict:
     """The verdict on one function; one that calls a failing train_loop() is told so (`loop`: its verdict,
     check.loop_state(), if known; else it is graded now, when needed)."""
-    problem, check = PROBLEMS[name]
+    problem, _, check = PROBLEMS[name]
     refuse = "train_loop() ran past its time limit" if loop == "timed out" else ""
     with calls_to(namespace, "train_loop", refuse) as calls:
         verdict = run_check(check, namespace, name, problem)

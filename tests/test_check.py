@@ -38,6 +38,7 @@ PRACTICE = ROOT / "practice"
 CREATED = "created practice/my_answers.py from the template: write your answers there"
 # The lesson's data and start, as numpy sees them: what the hints' numbers must agree with.
 DISTANCES, TIMES = (np.float32(values).astype(float) for values in (linreg.DISTANCES, linreg.TIMES))
+POINTS = {name: points for name, (_, points, _) in problems.PROBLEMS.items()}  # what the score adds up
 START = (linreg.lesson_model().linear.weight.item(), linreg.lesson_model().linear.bias.item())
 
 
@@ -371,7 +372,12 @@ def is_text(node: ast.expr) -> bool:
 
 # --- Through the command: time limits, crashes, printing, load errors ---
 
-OTHER_KEYS = {"time limit", "stopped python", "loop fails first"}  # tested by the tests below and above
+OTHER_KEYS = {
+    "time limit",
+    "stopped python",
+    "loop fails first",
+    "cannot load",
+}  # tested below, above, in test_grades.py
 
 MISBEHAVING = """
 import os
@@ -483,7 +489,7 @@ def assert_all_not_implemented(result: CommandRun) -> None:
     assert list(verdict_lines(result.stdout)) == [f"{name}()" for name in problems.PROBLEMS]
     for name in problems.PROBLEMS:
         assert f"  FAIL  {name}(): not implemented yet (line " in result.stdout
-    assert result.stdout.endswith("\n0 of 5 checks pass.\n")
+    assert result.stdout.endswith(f"\n0 of 5 checks pass.\nScore: 0 / {sum(POINTS.values())}\n")
     assert "Traceback" not in result.stdout + result.stderr
 
 
@@ -507,7 +513,9 @@ def test_later_runs_grade_my_answers_as_the_learner_left_it(command_runs):
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("Checking practice/my_answers.py\n")  # nothing created, nothing said
     assert list(verdict_lines(result.stdout).values()) == [f"  PASS  {name}()" for name in problems.PROBLEMS]
-    assert result.stdout.endswith("\n5 of 5 checks pass.\n")
+    assert result.stdout.endswith(
+        f"\n5 of 5 checks pass.\nScore: {sum(POINTS.values())} / {sum(POINTS.values())}\n"
+    )
 
 
 def test_a_misbehaving_file_gets_one_line_per_check_and_the_rest_still_graded(command_runs):
@@ -540,7 +548,10 @@ def test_a_misbehaving_file_gets_one_line_per_check_and_the_rest_still_graded(co
         "compare_optimizers(): Python itself stopped while it ran (exit status 3)"
         in verdicts["compare_optimizers()"]
     )
-    assert result.stdout.count("debugging") == 3 and lines[-1] == "1 of 5 checks pass."
+    assert result.stdout.count("debugging") == 3 and lines[-2:] == [
+        "1 of 5 checks pass.",
+        f"Score: {POINTS['plot_loss_curves']} / {sum(POINTS.values())}",
+    ]
 
 
 @pytest.mark.parametrize(
