@@ -289,9 +289,12 @@ def grade_class(folder: Path, table: Path, time_limit: float) -> int:
             scores = grade(theirs)
             rows.writerow([path.name, *(test["score"] for test in scores["tests"]), scores["score"]])
     print(f"{counted(len(files), 'submission')} graded: points in {table}")
+    for path, theirs in verdicts.items():  # said once each, not as every check's most common mistake
+        if theirs[0].key == "cannot load":
+            print(f"  {path.name} scores 0: it could not be loaded: {theirs[0].hint}")
     for name, (_, points) in listed().items():
         each = [v for theirs in verdicts.values() for v in theirs if v.function == name]
-        mistakes = Counter(v.key for v in each if not v.passed).most_common(1)
+        mistakes = Counter(v.key for v in each if not v.passed and v.key != "cannot load").most_common(1)
         line = f"  {name}() ({counted(points, 'point')}): {sum(v.passed for v in each)} of {len(files)} pass"
         if mistakes:  # the hint of its first file, as an example: the numbers it quotes are that file's
             (key, count), hint = mistakes[0], next(v.hint for v in each if v.key == mistakes[0][0])
