@@ -54,6 +54,7 @@ EDITS = {
         ),
         ("a template, a checker, worked answers and solutions", "a template, its notebook and a checker"),
         ("you run it (git ignores it)", f"you run it {COMMITTED}"),
+        ("about three and a half minutes on", "under a minute on"),  # the lesson's tests only
     ],
     "practice/exercises.py": [
         ("(git ignores that copy)", COMMITTED),
